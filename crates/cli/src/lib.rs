@@ -1,0 +1,89 @@
+//! The `aotsim` command line. The only crate that touches files, stdout, JSON and exit codes.
+//!
+//! Exit codes: 0 success, 1 findings (reserved for analyses that report problems), 2 bad input
+//! or usage.
+
+mod check;
+mod input;
+mod lookup;
+mod output;
+mod show;
+mod trim;
+mod why;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+pub use input::{load_program, InputError};
+
+/// Simulates the .NET Native AOT publish pipeline on a program: read, trim, explain.
+#[derive(Parser, Debug)]
+#[command(name = "aotsim", version, about, long_about = None, after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Print one line per phase to stderr: `timing PHASE MILLISECONDS`.
+    #[arg(long, global = true)]
+    timings: bool,
+}
+
+const EXAMPLES: &str = "Examples:
+  aotsim check examples/webapi.il
+  aotsim trim examples/webapi.il
+  aotsim trim examples/webapi.il --precision cha --list removed
+  aotsim why examples/webapi.il 'App.WeatherForecast::get_Summary()'
+  aotsim show examples/webapi.il --format json > webapi.json";
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Parse and validate a program; print a summary.
+    Check(check::Args),
+    /// Trim a program from its roots; print what is kept and removed.
+    Trim(trim::Args),
+    /// Explain why an item is kept: the chain of reasons from a root.
+    Why(why::Args),
+    /// Print a program in the text format, or as JSON.
+    Show(show::Args),
+}
+
+/// Output format shared by the subcommands.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    /// Human-readable text.
+    #[default]
+    Text,
+    /// JSON for machines.
+    Json,
+}
+
+/// Runs the command line `args` (program name first) and returns the exit code.
+pub fn run<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let mut t = output::Timings::new(cli.timings);
+    let result = match &cli.command {
+        Command::Check(a) => check::run(a, &mut t),
+        Command::Trim(a) => trim::run(a, &mut t),
+        Command::Why(a) => why::run(a, &mut t),
+        Command::Show(a) => show::run(a, &mut t),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            match e.downcast_ref::<InputError>() {
+                Some(input) => eprint!("{input}"),
+                None => eprintln!("error: {e:#}"),
+            }
+            ExitCode::from(2)
+        }
+    }
+}

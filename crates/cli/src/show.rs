@@ -1,0 +1,26 @@
+//! `aotsim show`: print a program in the text format or as JSON (the interchange model).
+
+use crate::output::Timings;
+use crate::Format;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The program: a `.il` text file or a `.json` model.
+    file: PathBuf,
+    /// `text` prints the text format; `json` prints the model that `.json` inputs are read from.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
+    let p = crate::load_program(&a.file)?;
+    t.phase("read");
+    match a.format {
+        Format::Text => print!("{}", aotsim_il_text::print(&p)),
+        Format::Json => println!("{}", serde_json::to_string(p.data())?),
+    }
+    t.phase("report");
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,249 @@
+//! `aotsim trim`: run the trimmer and report what is kept and removed.
+
+use crate::lookup::find_items;
+use crate::output::{print_json, Timings};
+use crate::Format;
+use aotsim_il::Program;
+use aotsim_trim::{
+    Counts, DepGraph, Item, Precision, Reason, Root, RootKind, TrimConfig, TrimResult,
+};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The program: a `.il` text file or a `.json` model.
+    file: PathBuf,
+    /// How virtual calls are resolved: `rta` keeps overrides only on instantiated types.
+    #[arg(long, value_enum, default_value_t = PrecisionArg::Rta)]
+    precision: PrecisionArg,
+    /// List the kept or the removed items (with the reason each kept item is kept).
+    #[arg(long, value_enum)]
+    list: Option<ListArg>,
+    /// Extra roots, by display name (repeatable).
+    #[arg(long = "root", value_name = "ITEM")]
+    roots: Vec<String>,
+    /// Do not root the entry point.
+    #[arg(long)]
+    no_entry_point: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrecisionArg {
+    /// Rapid type analysis (ILLink and ILC behaviour).
+    Rta,
+    /// Class-hierarchy analysis: every override of a used slot.
+    Cha,
+}
+
+impl From<PrecisionArg> for Precision {
+    fn from(p: PrecisionArg) -> Precision {
+        match p {
+            PrecisionArg::Rta => Precision::Rta,
+            PrecisionArg::Cha => Precision::Cha,
+        }
+    }
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListArg {
+    /// Items that survive.
+    Kept,
+    /// Items that are trimmed away.
+    Removed,
+}
+
+/// The configuration the shared flags ask for, with roots resolved by name.
+pub fn config(
+    p: &Program,
+    precision: Precision,
+    roots: &[String],
+    no_entry_point: bool,
+) -> anyhow::Result<TrimConfig> {
+    let mut config = TrimConfig {
+        precision,
+        entry_point: !no_entry_point,
+        roots: Vec::new(),
+    };
+    for r in roots {
+        let items = find_items(p, r);
+        if items.is_empty() {
+            return Err(anyhow::Error::new(crate::InputError {
+                lines: vec![format!("--root {r}: no item has this name")],
+            }));
+        }
+        config.roots.extend(items.into_iter().map(|item| Root {
+            item,
+            kind: RootKind::Explicit,
+        }));
+    }
+    Ok(config)
+}
+
+#[derive(serde::Serialize)]
+struct ListedItem {
+    kind: &'static str,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<Reason>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    by: Option<String>,
+}
+
+#[derive(serde::Serialize)]
+struct Report {
+    file: String,
+    precision: Precision,
+    roots: Vec<String>,
+    kept: Counts,
+    total: Counts,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    removed_beyond_cha: Option<Counts>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    items: Option<Vec<ListedItem>>,
+}
+
+pub fn total_counts(p: &Program) -> Counts {
+    Counts {
+        assemblies: p.assemblies.len(),
+        types: p.types.len(),
+        methods: p.methods.len(),
+        fields: p.fields.len(),
+        properties: p.properties.len(),
+        events: p.events.len(),
+    }
+}
+
+fn minus(a: Counts, b: Counts) -> Counts {
+    Counts {
+        assemblies: a.assemblies - b.assemblies,
+        types: a.types - b.types,
+        methods: a.methods - b.methods,
+        fields: a.fields - b.fields,
+        properties: a.properties - b.properties,
+        events: a.events - b.events,
+    }
+}
+
+pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
+    let p = crate::load_program(&a.file)?;
+    t.phase("read");
+    let precision: Precision = a.precision.into();
+    let config = config(&p, precision, &a.roots, a.no_entry_point)?;
+    let graph = DepGraph::build(&p, precision);
+    t.phase("build");
+    let result = aotsim_trim::mark(graph, &p, &config);
+    t.phase("trim");
+    let beyond_cha = (precision == Precision::Rta).then(|| {
+        let cha = aotsim_trim::trim(
+            &p,
+            &TrimConfig {
+                precision: Precision::Cha,
+                ..config.clone()
+            },
+        );
+        minus(cha.kept_count(), result.kept_count())
+    });
+    t.phase("compare");
+    let items = a.list.map(|l| list(&p, &result, l));
+    let report = Report {
+        file: a.file.display().to_string(),
+        precision,
+        roots: result.roots().iter().map(|r| r.item.name(&p)).collect(),
+        kept: result.kept_count(),
+        total: total_counts(&p),
+        removed_beyond_cha: beyond_cha,
+        items,
+    };
+    match a.format {
+        Format::Json => print_json(&report)?,
+        Format::Text => print_text(&report),
+    }
+    t.phase("report");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list(p: &Program, r: &TrimResult, which: ListArg) -> Vec<ListedItem> {
+    let items: Vec<Item> = match which {
+        ListArg::Kept => r.kept_items().collect(),
+        ListArg::Removed => r.removed_items().collect(),
+    };
+    items
+        .into_iter()
+        .map(|item| {
+            let reason = r.reason(item);
+            let by = reason.as_ref().and_then(|x| x.by).map(|b| b.name(p));
+            ListedItem {
+                kind: item.kind_name(),
+                name: item.name(p),
+                reason,
+                by,
+            }
+        })
+        .collect()
+}
+
+fn print_text(r: &Report) {
+    let prec = match r.precision {
+        Precision::Rta => "RTA",
+        Precision::Cha => "CHA",
+    };
+    println!(
+        "{}: trimmed with {prec} from {} root(s): {}",
+        r.file,
+        r.roots.len(),
+        r.roots.join(", ")
+    );
+    println!("{:<12}{:>8}{:>8}{:>10}", "", "kept", "total", "removed");
+    let rows = [
+        ("assemblies", r.kept.assemblies, r.total.assemblies),
+        ("types", r.kept.types, r.total.types),
+        ("methods", r.kept.methods, r.total.methods),
+        ("fields", r.kept.fields, r.total.fields),
+        ("properties", r.kept.properties, r.total.properties),
+        ("events", r.kept.events, r.total.events),
+    ];
+    for (name, kept, total) in rows {
+        let pct = if total == 0 {
+            0.0
+        } else {
+            100.0 * (total - kept) as f64 / total as f64
+        };
+        println!("{name:<12}{kept:>8}{total:>8}{pct:>9.1}%");
+    }
+    if let Some(b) = r.removed_beyond_cha {
+        println!(
+            "RTA removed {} types, {} methods beyond CHA (overrides and interface implementations on types never instantiated)",
+            b.types, b.methods
+        );
+    }
+    if let Some(items) = &r.items {
+        println!();
+        for it in items {
+            match &it.reason {
+                Some(reason) => {
+                    let detail = match (&reason.root, &it.by) {
+                        (Some(root), _) => format!("root: {}", root_text(root)),
+                        (None, Some(by)) => format!("{} from {by}", reason.kind),
+                        (None, None) => reason.kind.to_string(),
+                    };
+                    println!("{:<9} {}  [{detail}]", it.kind, it.name)
+                }
+                None => println!("{:<9} {}", it.kind, it.name),
+            }
+        }
+    }
+}
+
+pub fn root_text(k: &RootKind) -> String {
+    match k {
+        RootKind::EntryPoint => "entry point".into(),
+        RootKind::Explicit => "explicit".into(),
+        RootKind::Descriptor { file, line } => format!("descriptor {file}:{line}"),
+        RootKind::LibraryMode => "library mode".into(),
+        RootKind::CopyAssembly => "copy assembly".into(),
+    }
+}

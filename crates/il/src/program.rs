@@ -1,0 +1,447 @@
+//! The frozen, validated program and the indexes derived from it once in `finish()`: base
+//! definitions, which methods override which, interface dispatch maps, static constructors,
+//! accessors.
+
+use crate::builder::Interner;
+use crate::error::ValidationError;
+use crate::ids::*;
+use crate::model::*;
+use crate::names::Names;
+use crate::validate::{check_ids, check_rules, sig_def};
+use std::collections::HashMap;
+use std::ops::Deref;
+
+/// One entry of a type's interface dispatch map: calls through `slot` on an instance of the type
+/// land in `implementation`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct InterfaceImpl {
+    /// The interface that declares the slot.
+    pub interface: TypeId,
+    /// The interface method.
+    pub slot: MethodId,
+    /// The method that implements it for this type (declared by the type or a base type).
+    pub implementation: MethodId,
+}
+
+/// What a method is an accessor of.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum AccessorOf {
+    /// A property getter or setter.
+    Property(PropertyId),
+    /// An event add or remove method.
+    Event(EventId),
+}
+
+/// A validated program with its derived indexes. Immutable: analyses keep their own results.
+/// Derefs to the [`ProgramData`] tables.
+#[derive(Debug)]
+pub struct Program {
+    data: ProgramData,
+    names: Names,
+    base_def: IdVec<TypeId, Option<TypeId>>,
+    overridden: IdVec<MethodId, Vec<MethodId>>,
+    dispatch: IdVec<TypeId, Vec<InterfaceImpl>>,
+    cctor: IdVec<TypeId, Option<MethodId>>,
+    accessor_of: IdVec<MethodId, Option<AccessorOf>>,
+}
+
+impl Deref for Program {
+    type Target = ProgramData;
+    fn deref(&self) -> &ProgramData {
+        &self.data
+    }
+}
+
+impl Program {
+    /// Validates tables read from elsewhere (JSON) and derives the indexes.
+    pub fn from_data(data: ProgramData) -> Result<Program, Vec<ValidationError>> {
+        let interner = Interner::rebuild(&data).map_err(|e| vec![e])?;
+        Self::from_parts(data, interner)
+    }
+
+    pub(crate) fn from_parts(
+        mut data: ProgramData,
+        mut interner: Interner,
+    ) -> Result<Program, Vec<ValidationError>> {
+        let errs = check_ids(&data);
+        if !errs.is_empty() {
+            return Err(errs);
+        }
+        let names = Names::new(&data);
+        let errs = check_rules(&data, &names);
+        if !errs.is_empty() {
+            return Err(errs);
+        }
+        let derived = Derived::compute(&mut data, &mut interner);
+        Ok(Program {
+            data,
+            names,
+            base_def: derived.base_def,
+            overridden: derived.overridden,
+            dispatch: derived.dispatch,
+            cctor: derived.cctor,
+            accessor_of: derived.accessor_of,
+        })
+    }
+
+    /// The tables.
+    pub fn data(&self) -> &ProgramData {
+        &self.data
+    }
+
+    /// Gives the tables back (to edit and rebuild).
+    pub fn into_data(self) -> ProgramData {
+        self.data
+    }
+
+    /// The naming scheme's tables.
+    pub fn names(&self) -> &Names {
+        &self.names
+    }
+
+    /// `Ns.Outer/Inner`.
+    pub fn type_name(&self, t: TypeId) -> &str {
+        self.names.type_name(t)
+    }
+
+    /// `Ns.Type::Name(int32,string)`.
+    pub fn method_name(&self, m: MethodId) -> String {
+        self.names.method_name(&self.data, m)
+    }
+
+    /// `Ns.Type::name`.
+    pub fn field_name(&self, f: FieldId) -> String {
+        self.names.field_name(&self.data, f)
+    }
+
+    /// `Ns.Type::Name`.
+    pub fn property_name(&self, p: PropertyId) -> String {
+        self.names.property_name(&self.data, p)
+    }
+
+    /// `Ns.Type::Name`.
+    pub fn event_name(&self, e: EventId) -> String {
+        self.names.event_name(&self.data, e)
+    }
+
+    /// A signature as text, generic parameters named from the context.
+    pub fn sig_name(
+        &self,
+        sig: TypeRefId,
+        ctx_type: Option<TypeId>,
+        ctx_method: Option<MethodId>,
+    ) -> String {
+        self.names.sig(&self.data, sig, ctx_type, ctx_method)
+    }
+
+    /// The definition of the base type.
+    pub fn base_def(&self, t: TypeId) -> Option<TypeId> {
+        self.base_def[t]
+    }
+
+    /// The methods `m` overrides: the base-class slot it overrides by name and signature, and
+    /// the class methods it names in explicit overrides. Interface slots are in [`Self::dispatch`].
+    pub fn overridden(&self, m: MethodId) -> &[MethodId] {
+        &self.overridden[m]
+    }
+
+    /// The interface dispatch map of a class or struct: every slot of every interface it
+    /// implements (directly or through interface inheritance) with the method that implements it.
+    pub fn dispatch(&self, t: TypeId) -> &[InterfaceImpl] {
+        &self.dispatch[t]
+    }
+
+    /// The static constructor of a type.
+    pub fn cctor(&self, t: TypeId) -> Option<MethodId> {
+        self.cctor[t]
+    }
+
+    /// The property or event a method is an accessor of.
+    pub fn accessor_of(&self, m: MethodId) -> Option<AccessorOf> {
+        self.accessor_of[m]
+    }
+
+    /// The type definition a signature names, looking through instantiations.
+    pub fn sig_def(&self, sig: TypeRefId) -> Option<TypeId> {
+        sig_def(&self.data, sig)
+    }
+
+    /// Calls `f` for every type definition that appears in `sig` (instantiation arguments and
+    /// array elements included).
+    pub fn for_each_type_in(&self, sig: TypeRefId, f: &mut impl FnMut(TypeId)) {
+        match &self.data.type_refs[sig] {
+            TypeSig::Def(t) => f(*t),
+            TypeSig::Inst { def, args } => {
+                f(*def);
+                for &a in args {
+                    self.for_each_type_in(a, f);
+                }
+            }
+            TypeSig::Array(e) | TypeSig::ByRef(e) | TypeSig::Ptr(e) => self.for_each_type_in(*e, f),
+            TypeSig::Prim(_) | TypeSig::Var(_) | TypeSig::MVar(_) => {}
+        }
+    }
+
+    /// The number of IL instructions in all bodies.
+    pub fn n_instructions(&self) -> usize {
+        self.data
+            .methods
+            .values()
+            .filter_map(|m| m.body.as_ref())
+            .map(|b| b.instrs.len())
+            .sum()
+    }
+}
+
+struct Derived {
+    base_def: IdVec<TypeId, Option<TypeId>>,
+    overridden: IdVec<MethodId, Vec<MethodId>>,
+    dispatch: IdVec<TypeId, Vec<InterfaceImpl>>,
+    cctor: IdVec<TypeId, Option<MethodId>>,
+    accessor_of: IdVec<MethodId, Option<AccessorOf>>,
+}
+
+/// Replaces `!N` with `targs[N]` (when given) and `!!N` with `margs[N]`, interning the result.
+fn subst(
+    d: &mut ProgramData,
+    int: &mut Interner,
+    sig: TypeRefId,
+    targs: Option<&[TypeRefId]>,
+    margs: Option<&[TypeRefId]>,
+) -> TypeRefId {
+    match d.type_refs[sig].clone() {
+        TypeSig::Var(i) => targs
+            .and_then(|a| a.get(i as usize).copied())
+            .unwrap_or(sig),
+        TypeSig::MVar(i) => margs
+            .and_then(|a| a.get(i as usize).copied())
+            .unwrap_or(sig),
+        TypeSig::Inst { def, args } => {
+            let args = args
+                .iter()
+                .map(|&a| subst(d, int, a, targs, margs))
+                .collect();
+            int.type_ref(d, TypeSig::Inst { def, args })
+        }
+        TypeSig::Array(e) => {
+            let e = subst(d, int, e, targs, margs);
+            int.type_ref(d, TypeSig::Array(e))
+        }
+        TypeSig::ByRef(e) => {
+            let e = subst(d, int, e, targs, margs);
+            int.type_ref(d, TypeSig::ByRef(e))
+        }
+        TypeSig::Ptr(e) => {
+            let e = subst(d, int, e, targs, margs);
+            int.type_ref(d, TypeSig::Ptr(e))
+        }
+        TypeSig::Prim(_) | TypeSig::Def(_) => sig,
+    }
+}
+
+fn inst_args(d: &ProgramData, sig: TypeRefId) -> Vec<TypeRefId> {
+    match &d.type_refs[sig] {
+        TypeSig::Inst { args, .. } => args.clone(),
+        _ => Vec::new(),
+    }
+}
+
+impl Derived {
+    fn compute(d: &mut ProgramData, int: &mut Interner) -> Derived {
+        let n_types = d.types.len();
+        let base_def: IdVec<TypeId, Option<TypeId>> = d
+            .types
+            .values()
+            .map(|t| t.base.and_then(|b| sig_def(d, b)))
+            .collect();
+
+        let mut cctor = IdVec::filled(n_types, None);
+        for (id, m) in d.methods.iter() {
+            if m.is_static_constructor() && m.flags.is_static {
+                cctor[m.declaring_type] = Some(id);
+            }
+        }
+        let mut accessor_of = IdVec::filled(d.methods.len(), None);
+        for (id, p) in d.properties.iter() {
+            for m in [p.getter, p.setter].into_iter().flatten() {
+                accessor_of[m] = Some(AccessorOf::Property(id));
+            }
+        }
+        for (id, e) in d.events.iter() {
+            for m in [e.add, e.remove].into_iter().flatten() {
+                accessor_of[m] = Some(AccessorOf::Event(id));
+            }
+        }
+
+        // Each type's ancestors with their generic arguments in the type's own context.
+        let mut ancestors: Vec<Vec<(TypeId, Vec<TypeRefId>)>> = Vec::with_capacity(n_types);
+        for t in d.types.ids() {
+            let mut chain = Vec::new();
+            let mut cur_sig = d.types[t].base;
+            let mut ctx: Option<Vec<TypeRefId>> = None;
+            while let Some(bs) = cur_sig {
+                let Some(b) = sig_def(d, bs) else { break };
+                let bs_here = match &ctx {
+                    Some(a) => subst(d, int, bs, Some(a), None),
+                    None => bs,
+                };
+                let args = inst_args(d, bs_here);
+                chain.push((b, args.clone()));
+                ctx = Some(args);
+                cur_sig = d.types[b].base;
+                if chain.len() > n_types {
+                    break;
+                }
+            }
+            ancestors.push(chain);
+        }
+
+        // Virtual methods by (type, name), for override and implementation look-ups.
+        let mut virtuals: HashMap<(TypeId, String), Vec<MethodId>> = HashMap::new();
+        for (id, m) in d.methods.iter() {
+            if m.flags.is_virtual {
+                virtuals
+                    .entry((m.declaring_type, m.name.clone()))
+                    .or_default()
+                    .push(id);
+            }
+        }
+        let params_of = |d: &ProgramData, m: MethodId| -> Vec<TypeRefId> {
+            d.methods[m].params.iter().map(|p| p.ty).collect()
+        };
+
+        // Does `cand` (declared in an ancestor whose arguments are `args`) match `want`?
+        let matches = |d: &mut ProgramData,
+                       int: &mut Interner,
+                       cand: MethodId,
+                       args: Option<&[TypeRefId]>,
+                       want: &[TypeRefId],
+                       want_gp: usize|
+         -> bool {
+            let cparams = params_of(d, cand);
+            if cparams.len() != want.len() || d.methods[cand].generic_params.len() != want_gp {
+                return false;
+            }
+            cparams.iter().zip(want).all(|(&c, &w)| {
+                let c = match args {
+                    Some(a) => subst(d, int, c, Some(a), None),
+                    None => c,
+                };
+                c == w
+            })
+        };
+
+        let mut overridden = IdVec::filled(d.methods.len(), Vec::new());
+        for m in d.methods.ids() {
+            let md = &d.methods[m];
+            if !md.flags.is_virtual {
+                continue;
+            }
+            let owner = md.declaring_type;
+            let mut found = Vec::new();
+            for &r in &md.overrides {
+                let target = d.method_refs[r].method;
+                if d.types[d.methods[target].declaring_type].kind != TypeKind::Interface {
+                    found.push(target);
+                }
+            }
+            if !md.flags.is_newslot && d.types[owner].kind != TypeKind::Interface {
+                let want = params_of(d, m);
+                let want_gp = md.generic_params.len();
+                let name = md.name.clone();
+                'chain: for (b, args) in ancestors[owner.index()].clone() {
+                    if let Some(cands) = virtuals.get(&(b, name.clone())).cloned() {
+                        for c in cands {
+                            if matches(d, int, c, Some(&args), &want, want_gp) {
+                                if !found.contains(&c) {
+                                    found.push(c);
+                                }
+                                break 'chain;
+                            }
+                        }
+                    }
+                }
+            }
+            overridden[m] = found;
+        }
+
+        let mut dispatch = IdVec::filled(n_types, Vec::new());
+        for t in d.types.ids() {
+            if d.types[t].kind == TypeKind::Interface {
+                continue;
+            }
+            // Interfaces in t's context, closed under interface inheritance.
+            let mut ifaces: Vec<TypeRefId> = Vec::new();
+            let mut stack: Vec<TypeRefId> = d.types[t].interfaces.clone();
+            while let Some(i) = stack.pop() {
+                if ifaces.contains(&i) || ifaces.len() > n_types {
+                    continue;
+                }
+                ifaces.push(i);
+                if let Some(idef) = sig_def(d, i) {
+                    let iargs = inst_args(d, i);
+                    for parent in d.types[idef].interfaces.clone() {
+                        stack.push(subst(d, int, parent, Some(&iargs), None));
+                    }
+                }
+            }
+            ifaces.sort();
+            let mut chain: Vec<(TypeId, Option<Vec<TypeRefId>>)> = vec![(t, None)];
+            chain.extend(
+                ancestors[t.index()]
+                    .iter()
+                    .map(|(b, a)| (*b, Some(a.clone()))),
+            );
+            let mut entries = Vec::new();
+            for i in ifaces {
+                let Some(idef) = sig_def(d, i) else { continue };
+                let iargs = inst_args(d, i);
+                for s in d.types[idef].methods.clone() {
+                    let sd = &d.methods[s];
+                    if !sd.flags.is_virtual || sd.flags.is_static {
+                        continue;
+                    }
+                    let name = sd.name.clone();
+                    let gp = sd.generic_params.len();
+                    let want: Vec<TypeRefId> = params_of(d, s)
+                        .into_iter()
+                        .map(|p| subst(d, int, p, Some(&iargs), None))
+                        .collect();
+                    // Explicit implementations first (nearest type wins), then by name and signature.
+                    let explicit = chain.iter().find_map(|(c, _)| {
+                        d.types[*c].methods.iter().copied().find(|&cm| {
+                            d.methods[cm]
+                                .overrides
+                                .iter()
+                                .any(|&r| d.method_refs[r].method == s)
+                        })
+                    });
+                    let implementation = explicit.or_else(|| {
+                        chain.iter().find_map(|(c, args)| {
+                            let cands = virtuals.get(&(*c, name.clone()))?.clone();
+                            cands
+                                .into_iter()
+                                .find(|&cm| matches(d, int, cm, args.as_deref(), &want, gp))
+                        })
+                    });
+                    if let Some(implementation) = implementation {
+                        entries.push(InterfaceImpl {
+                            interface: idef,
+                            slot: s,
+                            implementation,
+                        });
+                    }
+                }
+            }
+            dispatch[t] = entries;
+        }
+
+        Derived {
+            base_def,
+            overridden,
+            dispatch,
+            cctor,
+            accessor_of,
+        }
+    }
+}

@@ -1,0 +1,674 @@
+//! Validation of [`ProgramData`]: every id in range, names unique, no inheritance or nesting
+//! cycles, kinds that fit (a base is a class, an interface list holds interfaces), generic arity,
+//! branch targets and argument/local indexes inside the method.
+
+use crate::error::{Subject, ValidationError};
+use crate::ids::*;
+use crate::model::*;
+use std::collections::{HashMap, HashSet};
+
+/// Checks that every id stored in the tables points inside its table and that interned
+/// signatures only point backwards (so they cannot form cycles). Deeper checks index freely once
+/// this passes.
+pub(crate) fn check_ids(d: &ProgramData) -> Vec<ValidationError> {
+    let mut errs = Vec::new();
+    let mut bad = |subject: Subject, what: &str, id: &dyn std::fmt::Display| {
+        errs.push(ValidationError::new(
+            subject,
+            format!("{what} refers to {id}, which does not exist"),
+        ));
+    };
+    let n_tref = d.type_refs.len();
+    for (id, sig) in d.type_refs.iter() {
+        let s = Subject::Program;
+        match sig {
+            TypeSig::Prim(_) | TypeSig::Var(_) | TypeSig::MVar(_) => {}
+            TypeSig::Def(t) => {
+                if !d.types.contains(*t) {
+                    bad(s, &format!("type_refs {id}"), t)
+                }
+            }
+            TypeSig::Inst { def, args } => {
+                if !d.types.contains(*def) {
+                    bad(s, &format!("type_refs {id}"), def)
+                }
+                for a in args {
+                    if a.index() >= id.index() {
+                        bad(
+                            s,
+                            &format!("type_refs {id} (arguments must be interned first)"),
+                            a,
+                        )
+                    }
+                }
+            }
+            TypeSig::Array(e) | TypeSig::ByRef(e) | TypeSig::Ptr(e) => {
+                if e.index() >= id.index() {
+                    bad(
+                        s,
+                        &format!("type_refs {id} (element types must be interned first)"),
+                        e,
+                    )
+                }
+            }
+        }
+    }
+    let tref_ok = |t: TypeRefId| t.index() < n_tref;
+    let attrs_ok = |attrs: &[CustomAttribute], errs: &mut Vec<ValidationError>, s: Subject| {
+        for a in attrs {
+            if !d.methods.contains(a.ctor) {
+                errs.push(ValidationError::new(
+                    s,
+                    format!("attribute constructor {} does not exist", a.ctor),
+                ));
+            }
+            for v in a.args.iter().chain(a.named.iter().map(|n| &n.value)) {
+                if let AttrValue::Type(t) | AttrValue::Enum { ty: t, .. } = v {
+                    if !tref_ok(*t) {
+                        errs.push(ValidationError::new(
+                            s,
+                            format!("attribute argument refers to {t}, which does not exist"),
+                        ));
+                    }
+                }
+            }
+        }
+    };
+    for (id, r) in d.method_refs.iter() {
+        if !tref_ok(r.owner)
+            || !d.methods.contains(r.method)
+            || !r.generic_args.iter().all(|&a| tref_ok(a))
+        {
+            errs.push(ValidationError::program(format!(
+                "method_refs {id} refers to an entity that does not exist"
+            )));
+        }
+    }
+    for (id, r) in d.field_refs.iter() {
+        if !tref_ok(r.owner) || !d.fields.contains(r.field) {
+            errs.push(ValidationError::program(format!(
+                "field_refs {id} refers to an entity that does not exist"
+            )));
+        }
+    }
+    for (id, a) in d.assemblies.iter() {
+        let s = Subject::Assembly(id);
+        for r in &a.references {
+            if !d.assemblies.contains(*r) {
+                errs.push(ValidationError::new(
+                    s,
+                    format!("reference {r} does not exist"),
+                ));
+            }
+        }
+        for t in &a.types {
+            if !d.types.contains(*t) {
+                errs.push(ValidationError::new(
+                    s,
+                    format!("type list holds {t}, which does not exist"),
+                ));
+            }
+        }
+        attrs_ok(&a.attributes, &mut errs, s);
+    }
+    for (id, t) in d.types.iter() {
+        let s = Subject::Type(id);
+        if !d.assemblies.contains(t.assembly) {
+            errs.push(ValidationError::new(
+                s,
+                format!("assembly {} does not exist", t.assembly),
+            ));
+        }
+        if t.declaring_type.is_some_and(|o| !d.types.contains(o)) {
+            errs.push(ValidationError::new(s, "declaring type does not exist"));
+        }
+        if t.base.is_some_and(|b| !tref_ok(b)) || !t.interfaces.iter().all(|&i| tref_ok(i)) {
+            errs.push(ValidationError::new(
+                s,
+                "base or interface signature does not exist",
+            ));
+        }
+        let members_ok = t
+            .methods
+            .iter()
+            .all(|&m| d.methods.get(m).is_some_and(|md| md.declaring_type == id))
+            && t.fields
+                .iter()
+                .all(|&f| d.fields.get(f).is_some_and(|fd| fd.declaring_type == id))
+            && t.properties.iter().all(|&p| {
+                d.properties
+                    .get(p)
+                    .is_some_and(|pd| pd.declaring_type == id)
+            })
+            && t.events
+                .iter()
+                .all(|&e| d.events.get(e).is_some_and(|ed| ed.declaring_type == id))
+            && t.nested.iter().all(|&n| {
+                d.types
+                    .get(n)
+                    .is_some_and(|nd| nd.declaring_type == Some(id))
+            });
+        if !members_ok {
+            errs.push(ValidationError::new(
+                s,
+                "member lists disagree with the members' declaring types",
+            ));
+        }
+        attrs_ok(&t.attributes, &mut errs, s);
+        for g in &t.generic_params {
+            attrs_ok(&g.attributes, &mut errs, s);
+        }
+    }
+    for (id, m) in d.methods.iter() {
+        let s = Subject::Method(id);
+        if !d.types.contains(m.declaring_type) {
+            errs.push(ValidationError::new(s, "declaring type does not exist"));
+            continue;
+        }
+        if !d.types[m.declaring_type].methods.contains(&id) {
+            errs.push(ValidationError::new(
+                s,
+                "is not listed in its declaring type's methods",
+            ));
+        }
+        if !tref_ok(m.ret) || !m.params.iter().all(|p| tref_ok(p.ty)) {
+            errs.push(ValidationError::new(
+                s,
+                "signature refers to a type_ref that does not exist",
+            ));
+        }
+        if !m.overrides.iter().all(|o| d.method_refs.contains(*o)) {
+            errs.push(ValidationError::new(
+                s,
+                "override refers to a method_ref that does not exist",
+            ));
+        }
+        attrs_ok(&m.attributes, &mut errs, s);
+        attrs_ok(&m.ret_attributes, &mut errs, s);
+        for p in &m.params {
+            attrs_ok(&p.attributes, &mut errs, s);
+        }
+        for g in &m.generic_params {
+            attrs_ok(&g.attributes, &mut errs, s);
+        }
+        if let Some(body) = &m.body {
+            if !body.locals.iter().all(|&l| tref_ok(l)) {
+                errs.push(ValidationError::new(
+                    s,
+                    "local refers to a type_ref that does not exist",
+                ));
+            }
+            for (i, ins) in body.instrs.iter().enumerate() {
+                let ok = match *ins {
+                    Instr::Call(r)
+                    | Instr::CallVirt(r)
+                    | Instr::NewObj(r)
+                    | Instr::LdFtn(r)
+                    | Instr::LdVirtFtn(r) => d.method_refs.contains(r),
+                    Instr::LdToken(Token::Type(t)) => tref_ok(t),
+                    Instr::LdToken(Token::Method(r)) => d.method_refs.contains(r),
+                    Instr::LdToken(Token::Field(r)) => d.field_refs.contains(r),
+                    Instr::LdFld(r)
+                    | Instr::LdFlda(r)
+                    | Instr::StFld(r)
+                    | Instr::LdSfld(r)
+                    | Instr::LdSflda(r)
+                    | Instr::StSfld(r) => d.field_refs.contains(r),
+                    Instr::Box(t)
+                    | Instr::UnboxAny(t)
+                    | Instr::NewArr(t)
+                    | Instr::CastClass(t)
+                    | Instr::IsInst(t)
+                    | Instr::InitObj(t)
+                    | Instr::Constrained(t) => tref_ok(t),
+                    Instr::LdStr(st) => d.strings.contains(st),
+                    _ => true,
+                };
+                if !ok {
+                    errs.push(ValidationError::new(
+                        s,
+                        format!("instruction {i} refers to an entity that does not exist"),
+                    ));
+                }
+            }
+        }
+    }
+    for (id, f) in d.fields.iter() {
+        let s = Subject::Field(id);
+        if !d.types.contains(f.declaring_type) || !tref_ok(f.ty) {
+            errs.push(ValidationError::new(
+                s,
+                "declaring type or field type does not exist",
+            ));
+        }
+        attrs_ok(&f.attributes, &mut errs, s);
+    }
+    for (id, p) in d.properties.iter() {
+        let s = Subject::Property(id);
+        let acc_ok = [p.getter, p.setter]
+            .iter()
+            .flatten()
+            .all(|&m| d.methods.contains(m));
+        if !d.types.contains(p.declaring_type) || !tref_ok(p.ty) || !acc_ok {
+            errs.push(ValidationError::new(
+                s,
+                "declaring type, type or accessor does not exist",
+            ));
+        }
+        attrs_ok(&p.attributes, &mut errs, s);
+    }
+    for (id, e) in d.events.iter() {
+        let s = Subject::Event(id);
+        let acc_ok = [e.add, e.remove]
+            .iter()
+            .flatten()
+            .all(|&m| d.methods.contains(m));
+        if !d.types.contains(e.declaring_type) || !tref_ok(e.ty) || !acc_ok {
+            errs.push(ValidationError::new(
+                s,
+                "declaring type, type or accessor does not exist",
+            ));
+        }
+        attrs_ok(&e.attributes, &mut errs, s);
+    }
+    if d.entry_point.is_some_and(|m| !d.methods.contains(m)) {
+        errs.push(ValidationError::program("entry point does not exist"));
+    }
+    errs
+}
+
+/// The generic definition a signature names (`List<Foo>` → `List`1`), if it names a type.
+pub(crate) fn sig_def(d: &ProgramData, sig: TypeRefId) -> Option<TypeId> {
+    match &d.type_refs[sig] {
+        TypeSig::Def(t) => Some(*t),
+        TypeSig::Inst { def, .. } => Some(*def),
+        _ => None,
+    }
+}
+
+/// The rules of the model, once ids are known to be in range.
+pub(crate) fn check_rules(d: &ProgramData, names: &crate::names::Names) -> Vec<ValidationError> {
+    let mut errs = Vec::new();
+    // Assemblies: unique names.
+    let mut seen_asm = HashSet::new();
+    for (id, a) in d.assemblies.iter() {
+        if !seen_asm.insert(a.name.as_str()) {
+            errs.push(ValidationError::new(
+                Subject::Assembly(id),
+                format!("assembly {} is declared twice", a.name),
+            ));
+        }
+    }
+    // Types: unique full names per assembly; nesting and inheritance acyclic; kinds fit.
+    let mut seen_ty: HashMap<(AssemblyId, &str), TypeId> = HashMap::new();
+    for (id, t) in d.types.iter() {
+        if seen_ty
+            .insert((t.assembly, names.type_name(id)), id)
+            .is_some()
+        {
+            errs.push(ValidationError::new(
+                Subject::Type(id),
+                format!(
+                    "type {} is declared twice in assembly {}",
+                    names.type_name(id),
+                    d.assemblies[t.assembly].name
+                ),
+            ));
+        }
+        if let Some(outer) = t.declaring_type {
+            if d.types[outer].assembly != t.assembly {
+                errs.push(ValidationError::new(
+                    Subject::Type(id),
+                    "nested type lives in another assembly than its declaring type",
+                ));
+            }
+        }
+    }
+    for (id, _) in d.types.iter() {
+        // Nesting cycle: walking outwards must end within n steps.
+        let mut cur = Some(id);
+        let mut steps = 0;
+        while let Some(c) = cur {
+            steps += 1;
+            if steps > d.types.len() {
+                errs.push(ValidationError::new(
+                    Subject::Type(id),
+                    format!("type {} is nested in itself", names.type_name(id)),
+                ));
+                break;
+            }
+            cur = d.types[c].declaring_type;
+        }
+    }
+    let mut cyclic = vec![false; d.types.len()];
+    for (id, t) in d.types.iter() {
+        let s = Subject::Type(id);
+        let tn = names.type_name(id);
+        if let Some(b) = t.base {
+            match sig_def(d, b) {
+                None => errs.push(ValidationError::new(
+                    s,
+                    format!("base type of {tn} is not a class"),
+                )),
+                Some(bd) => {
+                    let bk = d.types[bd].kind;
+                    if t.kind == TypeKind::Interface {
+                        errs.push(ValidationError::new(
+                            s,
+                            format!("interface {tn} cannot have a base type"),
+                        ));
+                    } else if bk != TypeKind::Class
+                        || d.types[bd].is_sealed && t.kind == TypeKind::Class
+                    {
+                        errs.push(ValidationError::new(
+                            s,
+                            format!(
+                                "{tn} derives from {}, which is {}",
+                                names.type_name(bd),
+                                if bk != TypeKind::Class {
+                                    "not a class"
+                                } else {
+                                    "sealed"
+                                }
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        for &i in &t.interfaces {
+            match sig_def(d, i) {
+                Some(idef) if d.types[idef].kind == TypeKind::Interface => {}
+                _ => errs.push(ValidationError::new(
+                    s,
+                    format!(
+                        "{tn} implements {}, which is not an interface",
+                        names.sig(d, i, Some(id), None)
+                    ),
+                )),
+            }
+        }
+        // Inheritance cycle through base types.
+        let mut cur = t.base.and_then(|b| sig_def(d, b));
+        let mut steps = 0;
+        while let Some(c) = cur {
+            if c == id || steps > d.types.len() {
+                if !cyclic[id.index()] {
+                    cyclic[id.index()] = true;
+                    errs.push(ValidationError::new(
+                        s,
+                        format!("type {tn} inherits from itself"),
+                    ));
+                }
+                break;
+            }
+            steps += 1;
+            cur = d.types[c].base.and_then(|b| sig_def(d, b));
+        }
+    }
+    // Interface inheritance cycles (DFS with colours).
+    let mut colour = vec![0u8; d.types.len()];
+    for (id, _) in d.types.iter() {
+        iface_cycle(d, id, &mut colour, &mut errs, names);
+    }
+    // Generic arity and parameter ranges of every signature.
+    for (id, sig) in d.type_refs.iter() {
+        if let TypeSig::Inst { def, args } = sig {
+            let arity = d.types[*def].generic_params.len();
+            if arity != args.len() {
+                errs.push(ValidationError::program(format!(
+                    "{} has {} generic parameter(s) but signature {id} gives {}",
+                    names.type_name(*def),
+                    arity,
+                    args.len()
+                )));
+            }
+        }
+    }
+    // Members.
+    for (tid, t) in d.types.iter() {
+        let mut sigs = HashSet::new();
+        for &m in &t.methods {
+            let md = &d.methods[m];
+            let key = (
+                md.name.as_str(),
+                md.params.iter().map(|p| p.ty).collect::<Vec<_>>(),
+                md.generic_params.len(),
+            );
+            if !sigs.insert(key) {
+                errs.push(ValidationError::new(
+                    Subject::Method(m),
+                    format!("method {} is declared twice", names.method_name(d, m)),
+                ));
+            }
+        }
+        let mut fnames = HashSet::new();
+        for &f in &t.fields {
+            if !fnames.insert(d.fields[f].name.as_str()) {
+                errs.push(ValidationError::new(
+                    Subject::Field(f),
+                    format!("field {} is declared twice", names.field_name(d, f)),
+                ));
+            }
+        }
+        let mut pnames = HashSet::new();
+        for &p in &t.properties {
+            let pd = &d.properties[p];
+            if !pnames.insert(pd.name.as_str()) {
+                errs.push(ValidationError::new(
+                    Subject::Property(p),
+                    format!(
+                        "property {}::{} is declared twice",
+                        names.type_name(tid),
+                        pd.name
+                    ),
+                ));
+            }
+            for acc in [pd.getter, pd.setter].into_iter().flatten() {
+                if d.methods[acc].declaring_type != tid {
+                    errs.push(ValidationError::new(
+                        Subject::Property(p),
+                        format!(
+                            "accessor {} of property {} belongs to another type",
+                            names.method_name(d, acc),
+                            pd.name
+                        ),
+                    ));
+                }
+            }
+        }
+        for &e in &t.events {
+            let ed = &d.events[e];
+            for acc in [ed.add, ed.remove].into_iter().flatten() {
+                if d.methods[acc].declaring_type != tid {
+                    errs.push(ValidationError::new(
+                        Subject::Event(e),
+                        format!(
+                            "accessor {} of event {} belongs to another type",
+                            names.method_name(d, acc),
+                            ed.name
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    for (id, m) in d.methods.iter() {
+        let s = Subject::Method(id);
+        let mn = || names.method_name(d, id);
+        let t = &d.types[m.declaring_type];
+        if m.flags.is_abstract && m.body.is_some() {
+            errs.push(ValidationError::new(
+                s,
+                format!("abstract method {} has a body", mn()),
+            ));
+        }
+        if m.flags.is_abstract && !m.flags.is_virtual {
+            errs.push(ValidationError::new(
+                s,
+                format!("abstract method {} is not virtual", mn()),
+            ));
+        }
+        if m.flags.is_static && m.flags.is_virtual {
+            errs.push(ValidationError::new(
+                s,
+                format!("static method {} cannot be virtual", mn()),
+            ));
+        }
+        if m.flags.is_abstract && !t.is_abstract && t.kind != TypeKind::Interface {
+            errs.push(ValidationError::new(
+                s,
+                format!(
+                    "abstract method {} is declared in non-abstract type {}",
+                    mn(),
+                    names.type_name(m.declaring_type)
+                ),
+            ));
+        }
+        for &o in &m.overrides {
+            let target = d.method_refs[o].method;
+            if !d.methods[target].flags.is_virtual || !m.flags.is_virtual {
+                errs.push(ValidationError::new(
+                    s,
+                    format!(
+                        "{} overrides {}, but both must be virtual",
+                        mn(),
+                        names.method_name(d, target)
+                    ),
+                ));
+            }
+        }
+        let n_type_gp = t.generic_params.len();
+        let n_meth_gp = m.generic_params.len();
+        let sig_ok = |errs: &mut Vec<ValidationError>, sig: TypeRefId, what: &str| {
+            if let Some(bad) = var_out_of_range(d, sig, n_type_gp, n_meth_gp) {
+                errs.push(ValidationError::new(
+                    s,
+                    format!(
+                        "{what} of {} uses generic parameter {bad}, which is not declared",
+                        mn()
+                    ),
+                ));
+            }
+        };
+        sig_ok(&mut errs, m.ret, "return type");
+        for p in &m.params {
+            sig_ok(&mut errs, p.ty, "a parameter");
+        }
+        if let Some(body) = &m.body {
+            for &l in &body.locals {
+                sig_ok(&mut errs, l, "a local");
+            }
+            let n_args = m.params.len() + usize::from(!m.flags.is_static);
+            for (i, ins) in body.instrs.iter().enumerate() {
+                match *ins {
+                    Instr::Br(t) | Instr::BrTrue(t) | Instr::BrFalse(t) if t as usize >= body.instrs.len() => {
+                        errs.push(ValidationError::new(s, format!("instruction {i} of {} branches to {t}, past the end of the body", mn())))
+                    }
+                    Instr::LdArg(a) | Instr::StArg(a) if a as usize >= n_args => {
+                        errs.push(ValidationError::new(s, format!("instruction {i} of {} uses argument {a}, but the method has {n_args}", mn())))
+                    }
+                    Instr::LdLoc(l) | Instr::StLoc(l) if l as usize >= body.locals.len() => errs.push(ValidationError::new(
+                        s,
+                        format!("instruction {i} of {} uses local {l}, but the body declares {}", mn(), body.locals.len()),
+                    )),
+                    Instr::NewObj(r) if d.methods[d.method_refs[r].method].name != ".ctor" => errs.push(ValidationError::new(
+                        s,
+                        format!("instruction {i} of {}: newobj needs a constructor, not {}", mn(), names.method_name(d, d.method_refs[r].method)),
+                    )),
+                    Instr::Box(t) | Instr::UnboxAny(t) | Instr::NewArr(t) | Instr::CastClass(t) | Instr::IsInst(t) | Instr::InitObj(t) | Instr::Constrained(t) => {
+                        sig_ok(&mut errs, t, &format!("instruction {i}"))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for a in &m.attributes {
+            if d.methods[a.ctor].name != ".ctor" {
+                errs.push(ValidationError::new(
+                    s,
+                    format!(
+                        "attribute of {} is built by {}, which is not a constructor",
+                        mn(),
+                        names.method_name(d, a.ctor)
+                    ),
+                ));
+            }
+        }
+    }
+    for (id, f) in d.fields.iter() {
+        let n_type_gp = d.types[f.declaring_type].generic_params.len();
+        if let Some(bad) = var_out_of_range(d, f.ty, n_type_gp, 0) {
+            errs.push(ValidationError::new(
+                Subject::Field(id),
+                format!(
+                    "field {} uses generic parameter {bad}, which is not declared",
+                    names.field_name(d, id)
+                ),
+            ));
+        }
+    }
+    if let Some(e) = d.entry_point {
+        if !d.methods[e].flags.is_static {
+            errs.push(ValidationError::new(
+                Subject::Method(e),
+                format!("entry point {} must be static", names.method_name(d, e)),
+            ));
+        }
+    }
+    errs
+}
+
+fn iface_cycle(
+    d: &ProgramData,
+    t: TypeId,
+    colour: &mut [u8],
+    errs: &mut Vec<ValidationError>,
+    names: &crate::names::Names,
+) {
+    if colour[t.index()] != 0 {
+        if colour[t.index()] == 1 {
+            errs.push(ValidationError::new(
+                Subject::Type(t),
+                format!("interface {} inherits from itself", names.type_name(t)),
+            ));
+        }
+        return;
+    }
+    colour[t.index()] = 1;
+    if d.types[t].kind == TypeKind::Interface {
+        for &i in &d.types[t].interfaces {
+            if let Some(idef) = sig_def(d, i) {
+                if colour[idef.index()] == 1 {
+                    errs.push(ValidationError::new(
+                        Subject::Type(t),
+                        format!("interface {} inherits from itself", names.type_name(t)),
+                    ));
+                    continue;
+                }
+                iface_cycle(d, idef, colour, errs, names);
+            }
+        }
+    }
+    colour[t.index()] = 2;
+}
+
+/// The first `!N` / `!!N` in `sig` that is not declared in the context, as text.
+fn var_out_of_range(
+    d: &ProgramData,
+    sig: TypeRefId,
+    n_type: usize,
+    n_meth: usize,
+) -> Option<String> {
+    match &d.type_refs[sig] {
+        TypeSig::Var(i) if *i as usize >= n_type => Some(format!("!{i}")),
+        TypeSig::MVar(i) if *i as usize >= n_meth => Some(format!("!!{i}")),
+        TypeSig::Inst { args, .. } => args
+            .iter()
+            .find_map(|&a| var_out_of_range(d, a, n_type, n_meth)),
+        TypeSig::Array(e) | TypeSig::ByRef(e) | TypeSig::Ptr(e) => {
+            var_out_of_range(d, *e, n_type, n_meth)
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,377 @@
+//! The reachability trimmer: from the roots, which assemblies, types, methods and fields
+//! survive, and a typed reason for each.
+//!
+//! Semantics follow ILLink and the ILCompiler (docs/trimming.md has the rules): a kept member
+//! keeps its declaring type, signature types and attributes; a kept type keeps its base types and
+//! static constructor; `newobj` and `box` make a type *instantiated*; an override or interface
+//! implementation is kept only when its slot is used **and** its type is instantiated (RTA) —
+//! conditional edges in the [`DepGraph`], as in ILC's dependency framework. [`Precision::Cha`]
+//! drops the instantiation condition for comparison.
+//!
+//! ```
+//! use aotsim_trim::{trim, TrimConfig, Item};
+//! let program = aotsim_il_text::parse(r#"
+//!     assembly App {
+//!         class App.Program {
+//!             method public static entrypoint void Main() { call App.Program::Used() ret }
+//!             method public static void Used() { ret }
+//!             method public static void Unused() { ret }
+//!         }
+//!     }"#, "app.il").unwrap();
+//! let result = trim(&program, &TrimConfig::default());
+//! let unused = program.types[program.names().types_named("App.Program")[0]].methods[2];
+//! assert!(!result.is_kept(Item::Method(unused)));
+//! assert_eq!(result.kept_count().methods, 2);
+//! ```
+//!
+//! Invariants: the program is never mutated; results are deterministic (iteration in id order).
+
+mod graph;
+mod item;
+pub mod reference;
+
+pub use graph::{CondEdge, DepGraph};
+pub use item::{EdgeKind, Item, Layout};
+
+use aotsim_il::*;
+use serde::Serialize;
+
+/// How virtual and interface calls are resolved.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    /// Rapid type analysis: an override is kept only if its type is instantiated.
+    #[default]
+    Rta,
+    /// Class-hierarchy analysis: every override of a used slot is kept.
+    Cha,
+}
+
+/// Where a root comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RootKind {
+    /// The program's entry point.
+    EntryPoint,
+    /// Given by the embedding program or on the command line.
+    Explicit,
+    /// A descriptor file entry.
+    Descriptor {
+        /// The descriptor file.
+        file: String,
+        /// Its line.
+        line: u32,
+    },
+    /// Public surface of an assembly trimmed in library mode.
+    LibraryMode,
+    /// An assembly with the `copy` action: everything in it is kept.
+    CopyAssembly,
+}
+
+/// A root: an item kept unconditionally, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Root {
+    /// The item.
+    pub item: Item,
+    /// Where the root comes from.
+    pub kind: RootKind,
+}
+
+/// What to trim from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrimConfig {
+    /// Virtual dispatch resolution.
+    pub precision: Precision,
+    /// Root the program's entry point (default true).
+    pub entry_point: bool,
+    /// Further roots.
+    pub roots: Vec<Root>,
+}
+
+impl Default for TrimConfig {
+    fn default() -> Self {
+        TrimConfig {
+            precision: Precision::Rta,
+            entry_point: true,
+            roots: Vec::new(),
+        }
+    }
+}
+
+/// Counts of kept items by kind.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Assemblies.
+    pub assemblies: usize,
+    /// Types.
+    pub types: usize,
+    /// Methods.
+    pub methods: usize,
+    /// Fields.
+    pub fields: usize,
+    /// Properties.
+    pub properties: usize,
+    /// Events.
+    pub events: usize,
+}
+
+/// The first reason a node was kept: the edge kind and the node(s) that caused it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+struct Why {
+    kind: EdgeKind,
+    /// The node the edge came from, or the root index for [`EdgeKind::Root`].
+    from: u32,
+    /// The second condition of a conditional edge.
+    also: u32,
+}
+
+const NONE: u32 = u32::MAX;
+
+/// Why an item is kept: the edge that first reached it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    /// The edge kind.
+    pub kind: EdgeKind,
+    /// The item the edge came from (none for roots).
+    pub by: Option<Item>,
+    /// For conditional edges, the second condition (the instantiated type).
+    pub also: Option<Item>,
+    /// For roots, where the root comes from.
+    pub root: Option<RootKind>,
+}
+
+/// One step of a why-chain: an item and the reason it is kept.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// The item.
+    pub item: Item,
+    /// Why it is kept.
+    pub reason: Reason,
+}
+
+/// The outcome of a trim: the kept set and a reason for each kept item.
+#[derive(Clone, Debug)]
+pub struct TrimResult {
+    graph: DepGraph,
+    roots: Vec<Root>,
+    marked: Vec<bool>,
+    why: Vec<Why>,
+    order: Vec<u32>,
+}
+
+/// Builds the dependency graph and marks from the roots.
+pub fn trim(p: &Program, config: &TrimConfig) -> TrimResult {
+    let graph = DepGraph::build(p, config.precision);
+    mark(graph, p, config)
+}
+
+/// Marks from the roots over an already built graph.
+pub fn mark(graph: DepGraph, p: &Program, config: &TrimConfig) -> TrimResult {
+    let roots = collect_roots(p, config);
+    let n = graph.n_nodes();
+    let mut marked = vec![false; n];
+    let mut why = vec![
+        Why {
+            kind: EdgeKind::Root,
+            from: NONE,
+            also: NONE
+        };
+        n
+    ];
+    let mut order = Vec::new();
+    let mut stack: Vec<u32> = Vec::new();
+    for (i, r) in roots.iter().enumerate() {
+        let node = graph.layout.node(r.item);
+        if !marked[node as usize] {
+            marked[node as usize] = true;
+            why[node as usize] = Why {
+                kind: EdgeKind::Root,
+                from: i as u32,
+                also: NONE,
+            };
+            stack.push(node);
+        }
+    }
+    // Depth-first worklist; each node is pushed once, when first marked.
+    while let Some(node) = stack.pop() {
+        order.push(node);
+        for (&to, &kind) in graph.targets(node).iter().zip(graph.kinds(node)) {
+            if !marked[to as usize] {
+                marked[to as usize] = true;
+                why[to as usize] = Why {
+                    kind,
+                    from: node,
+                    also: NONE,
+                };
+                stack.push(to);
+            }
+        }
+        for c in graph.conditional(node) {
+            if marked[c.other as usize] && !marked[c.to as usize] {
+                marked[c.to as usize] = true;
+                // `from` is the slot (a method node), `also` the instantiated type.
+                let (from, also) = if node < c.other {
+                    (node, c.other)
+                } else {
+                    (c.other, node)
+                };
+                why[c.to as usize] = Why {
+                    kind: c.kind,
+                    from,
+                    also,
+                };
+                stack.push(c.to);
+            }
+        }
+    }
+    TrimResult {
+        graph,
+        roots,
+        marked,
+        why,
+        order,
+    }
+}
+
+/// The roots `config` asks for, entry point first.
+pub fn collect_roots(p: &Program, config: &TrimConfig) -> Vec<Root> {
+    let mut roots = Vec::new();
+    if config.entry_point {
+        if let Some(e) = p.entry_point {
+            roots.push(Root {
+                item: Item::Method(e),
+                kind: RootKind::EntryPoint,
+            });
+        }
+    }
+    roots.extend(config.roots.iter().cloned());
+    roots
+}
+
+impl TrimResult {
+    /// The graph the trim ran on.
+    pub fn graph(&self) -> &DepGraph {
+        &self.graph
+    }
+
+    /// The roots, in the order they were given.
+    pub fn roots(&self) -> &[Root] {
+        &self.roots
+    }
+
+    /// True when `item` survives.
+    pub fn is_kept(&self, item: Item) -> bool {
+        self.marked[self.graph.layout.node(item) as usize]
+    }
+
+    /// True when node `n` is marked.
+    pub fn is_marked_node(&self, n: u32) -> bool {
+        self.marked[n as usize]
+    }
+
+    /// Kept nodes in the order the worklist processed them.
+    pub fn processing_order(&self) -> &[u32] {
+        &self.order
+    }
+
+    /// All kept items in node order (assemblies, types, methods, fields, properties, events;
+    /// `Instantiated` pseudo-items left out).
+    pub fn kept_items(&self) -> impl Iterator<Item = Item> + '_ {
+        (0..self.graph.n_nodes() as u32)
+            .filter(|&n| self.marked[n as usize])
+            .map(|n| self.graph.layout.item(n))
+            .filter(|i| !matches!(i, Item::Instantiated(_)))
+    }
+
+    /// All removed items in node order.
+    pub fn removed_items(&self) -> impl Iterator<Item = Item> + '_ {
+        (0..self.graph.n_nodes() as u32)
+            .filter(|&n| !self.marked[n as usize])
+            .map(|n| self.graph.layout.item(n))
+            .filter(|i| !matches!(i, Item::Instantiated(_)))
+    }
+
+    /// Counts of kept items by kind.
+    pub fn kept_count(&self) -> Counts {
+        let mut c = Counts::default();
+        for item in self.kept_items() {
+            match item {
+                Item::Assembly(_) => c.assemblies += 1,
+                Item::Type(_) => c.types += 1,
+                Item::Method(_) => c.methods += 1,
+                Item::Field(_) => c.fields += 1,
+                Item::Property(_) => c.properties += 1,
+                Item::Event(_) => c.events += 1,
+                Item::Instantiated(_) => {}
+            }
+        }
+        c
+    }
+
+    /// Why `item` is kept, or `None` if it is removed.
+    pub fn reason(&self, item: Item) -> Option<Reason> {
+        let n = self.graph.layout.node(item) as usize;
+        if !self.marked[n] {
+            return None;
+        }
+        let w = self.why[n];
+        let node_item = |x: u32| (x != NONE).then(|| self.graph.layout.item(x));
+        Some(match w.kind {
+            EdgeKind::Root => Reason {
+                kind: w.kind,
+                by: None,
+                also: None,
+                root: Some(self.roots[w.from as usize].kind.clone()),
+            },
+            _ => Reason {
+                kind: w.kind,
+                by: node_item(w.from),
+                also: node_item(w.also),
+                root: None,
+            },
+        })
+    }
+
+    /// The chain from a root to `item`: first step is the root, last is `item`. Empty when the
+    /// item is removed.
+    pub fn why_chain(&self, item: Item) -> Vec<Step> {
+        let mut steps = Vec::new();
+        let mut cur = Some(item);
+        while let Some(it) = cur {
+            let Some(reason) = self.reason(it) else { break };
+            cur = reason.by;
+            steps.push(Step { item: it, reason });
+            if steps.len() > self.graph.n_nodes() {
+                break; // cannot happen: `from` was always marked earlier
+            }
+        }
+        steps.reverse();
+        steps
+    }
+}
+
+/// A plain breadth-first search over the static edges of a CSR, from `roots`: the speed floor the
+/// trimmer is measured against (it does no conditional edges, reasons or kinds).
+pub fn bfs_csr(offsets: &[u32], targets: &[u32], roots: &[u32]) -> Vec<bool> {
+    let n = offsets.len() - 1;
+    let mut seen = vec![false; n];
+    let mut queue: Vec<u32> = Vec::with_capacity(n);
+    for &r in roots {
+        if !seen[r as usize] {
+            seen[r as usize] = true;
+            queue.push(r);
+        }
+    }
+    let mut head = 0;
+    while head < queue.len() {
+        let v = queue[head] as usize;
+        head += 1;
+        for &t in &targets[offsets[v] as usize..offsets[v + 1] as usize] {
+            if !seen[t as usize] {
+                seen[t as usize] = true;
+                queue.push(t);
+            }
+        }
+    }
+    seen
+}

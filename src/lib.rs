@@ -1,0 +1,20 @@
+//! aotsim simulates the .NET Native AOT publish pipeline: read a program, trim it to what is
+//! reachable, and explain every kept item. This facade re-exports the public API of the
+//! workspace's crates:
+//!
+//! - [`il`]: the IL model (ids, program graph, builder, validation);
+//! - [`text`]: the readable text format (parse and print);
+//! - [`trim`]: the reachability trimmer with typed why-chains.
+//!
+//! ```
+//! let program = aotsim::text::parse(
+//!     "assembly App { class App.P { method public static entrypoint void Main() { ret } } }",
+//!     "inline.il",
+//! ).unwrap();
+//! let result = aotsim::trim::trim(&program, &aotsim::trim::TrimConfig::default());
+//! assert_eq!(result.kept_count().methods, 1);
+//! ```
+
+pub use aotsim_il as il;
+pub use aotsim_il_text as text;
+pub use aotsim_trim as trim;
