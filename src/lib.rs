@@ -4,7 +4,8 @@
 //!
 //! - [`il`]: the IL model (ids, program graph, builder, validation);
 //! - [`text`]: the readable text format (parse and print);
-//! - [`trim`]: the reachability trimmer with typed why-chains.
+//! - [`trim`]: the reachability trimmer with typed why-chains;
+//! - [`gen`]: a deterministic generator of ASP.NET-shaped programs.
 //!
 //! ```
 //! let program = aotsim::text::parse(
@@ -15,6 +16,7 @@
 //! assert_eq!(result.kept_count().methods, 1);
 //! ```
 
+pub use aotsim_gen as gen;
 pub use aotsim_il as il;
 pub use aotsim_il_text as text;
 pub use aotsim_trim as trim;

@@ -13,8 +13,12 @@ pub struct InputError {
 
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for l in &self.lines {
+        const SHOWN: usize = 20;
+        for l in self.lines.iter().take(SHOWN) {
             writeln!(f, "error: {l}")?;
+        }
+        if self.lines.len() > SHOWN {
+            writeln!(f, "... and {} more errors", self.lines.len() - SHOWN)?;
         }
         Ok(())
     }

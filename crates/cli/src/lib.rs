@@ -4,6 +4,7 @@
 //! or usage.
 
 mod check;
+mod gen;
 mod input;
 mod lookup;
 mod output;
@@ -32,7 +33,8 @@ const EXAMPLES: &str = "Examples:
   aotsim trim examples/webapi.il
   aotsim trim examples/webapi.il --precision cha --list removed
   aotsim why examples/webapi.il 'App.WeatherForecast::get_Summary()'
-  aotsim show examples/webapi.il --format json > webapi.json";
+  aotsim show examples/webapi.il --format json > webapi.json
+  aotsim gen --methods 100000 --seed 7 -o big.il && aotsim trim big.il --timings";
 
 #[derive(Subcommand, Debug)]
 enum Command {
@@ -44,6 +46,8 @@ enum Command {
     Why(why::Args),
     /// Print a program in the text format, or as JSON.
     Show(show::Args),
+    /// Generate an ASP.NET-shaped program of any size (for benchmarks and experiments).
+    Gen(gen::Args),
 }
 
 /// Output format shared by the subcommands.
@@ -75,6 +79,7 @@ where
         Command::Trim(a) => trim::run(a, &mut t),
         Command::Why(a) => why::run(a, &mut t),
         Command::Show(a) => show::run(a, &mut t),
+        Command::Gen(a) => gen::run(a, &mut t),
     };
     match result {
         Ok(code) => code,

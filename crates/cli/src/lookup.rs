@@ -45,25 +45,53 @@ pub fn find_items(p: &Program, name: &str) -> Vec<Item> {
     out
 }
 
-/// Names of methods that start like `name`, to suggest when nothing matched.
+/// Up to five display names closest to `name` (by edit distance): the members of the named type
+/// when the type exists, type names otherwise.
 pub fn suggestions(p: &Program, name: &str) -> Vec<String> {
-    let stem = name.split('(').next().unwrap_or(name);
-    let mut out: Vec<String> = p
-        .methods
-        .ids()
-        .map(|m| p.method_name(m))
-        .filter(|n| n.starts_with(stem))
-        .take(5)
+    let candidates: Vec<String> = match name.split_once("::") {
+        Some((ty, _)) if !p.names().types_named(ty).is_empty() => p
+            .names()
+            .types_named(ty)
+            .iter()
+            .flat_map(|&t| {
+                let td = &p.types[t];
+                td.methods
+                    .iter()
+                    .map(|&m| p.method_name(m))
+                    .chain(td.fields.iter().map(|&f| p.field_name(f)))
+                    .chain(td.properties.iter().map(|&x| p.property_name(x)))
+                    .chain(td.events.iter().map(|&e| p.event_name(e)))
+                    .collect::<Vec<_>>()
+            })
+            .collect(),
+        _ => p.types.ids().map(|t| p.type_name(t).to_string()).collect(),
+    };
+    let mut scored: Vec<(usize, String)> = candidates
+        .into_iter()
+        .map(|c| (edit_distance(&c, name), c))
         .collect();
-    if out.is_empty() {
-        let ty = stem.split("::").next().unwrap_or(stem);
-        out = p
-            .types
-            .ids()
-            .map(|t| p.type_name(t).to_string())
-            .filter(|n| n.starts_with(ty))
-            .take(5)
-            .collect();
+    scored.sort();
+    let best = scored.first().map_or(0, |s| s.0);
+    scored
+        .into_iter()
+        .take_while(|(d, _)| *d <= best + 2)
+        .take(5)
+        .map(|(_, c)| c)
+        .collect()
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
     }
-    out
+    prev[b.len()]
 }

@@ -466,6 +466,26 @@ impl Lowerer {
                 }
             }
         }
+        // A generic type exists under this name with another arity: say so.
+        if !last.text.contains('`') {
+            let prefix = format!("{base}`");
+            let mut other: Vec<&String> = self
+                .types_by_name
+                .keys()
+                .filter(|k| {
+                    k.strip_prefix(&prefix)
+                        .is_some_and(|n| n.parse::<usize>().is_ok())
+                })
+                .collect();
+            other.sort();
+            if let Some(k) = other.first() {
+                let arity = &k[prefix.len()..];
+                return Err(ParseError::at(
+                    pos,
+                    format!("{k} takes {arity} generic argument(s), not {n_args}"),
+                ));
+            }
+        }
         Err(ParseError::at(pos, format!("unknown type {base}")))
     }
 

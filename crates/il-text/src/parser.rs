@@ -224,8 +224,8 @@ impl Parser {
         let ty = self.type_ref()?;
         let mut args = Vec::new();
         let mut named = Vec::new();
-        if self.eat_punct("(") {
-            if !self.eat_punct(")") {
+        if self.eat_punct("(") && !self.eat_punct(")") {
+            {
                 loop {
                     if let (Tok::Ident(n), Tok::Punct("=")) =
                         (self.peek().clone(), self.peek_at(1).clone())

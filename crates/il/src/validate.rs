@@ -608,6 +608,34 @@ pub(crate) fn check_rules(d: &ProgramData, names: &crate::names::Names) -> Vec<V
             ));
         }
     }
+    for (id, r) in d.method_refs.iter() {
+        let decl = d.methods[r.method].declaring_type;
+        if sig_def(d, r.owner) != Some(decl) {
+            errs.push(ValidationError::program(format!(
+                "method_refs {id}: {} is not declared by {}",
+                names.method_name(d, r.method),
+                names.sig(d, r.owner, None, None)
+            )));
+        }
+        if r.generic_args.len() != d.methods[r.method].generic_params.len() {
+            errs.push(ValidationError::program(format!(
+                "method_refs {id}: {} takes {} generic argument(s), not {}",
+                names.method_name(d, r.method),
+                d.methods[r.method].generic_params.len(),
+                r.generic_args.len()
+            )));
+        }
+    }
+    for (id, r) in d.field_refs.iter() {
+        if sig_def(d, r.owner) != Some(d.fields[r.field].declaring_type) {
+            errs.push(ValidationError::program(format!(
+                "field_refs {id}: {} is not declared by {}",
+                names.field_name(d, r.field),
+                names.sig(d, r.owner, None, None)
+            )));
+        }
+    }
+    check_references(d, names, &mut errs);
     if let Some(e) = d.entry_point {
         if !d.methods[e].flags.is_static {
             errs.push(ValidationError::new(
@@ -670,5 +698,103 @@ fn var_out_of_range(
             var_out_of_range(d, *e, n_type, n_meth)
         }
         _ => None,
+    }
+}
+
+/// Every type a declaration or a body names must live in the declaring assembly or one it
+/// references (the text format resolves names the same way; metadata does it through AssemblyRef).
+fn check_references(d: &ProgramData, names: &crate::names::Names, errs: &mut Vec<ValidationError>) {
+    let visible = |from: AssemblyId, t: TypeId| {
+        let a = d.types[t].assembly;
+        a == from || d.assemblies[from].references.contains(&a)
+    };
+    let check =
+        |from: AssemblyId, sig: TypeRefId, subject: Subject, errs: &mut Vec<ValidationError>| {
+            let mut bad = None;
+            for_each_def(d, sig, &mut |t| {
+                if bad.is_none() && !visible(from, t) {
+                    bad = Some(t);
+                }
+            });
+            if let Some(t) = bad {
+                errs.push(ValidationError::new(
+                    subject,
+                    format!(
+                        "uses {}, declared in assembly {}, which {} does not reference",
+                        names.type_name(t),
+                        d.assemblies[d.types[t].assembly].name,
+                        d.assemblies[from].name
+                    ),
+                ));
+            }
+        };
+    for (id, t) in d.types.iter() {
+        for sig in t.base.iter().chain(&t.interfaces) {
+            check(t.assembly, *sig, Subject::Type(id), errs);
+        }
+    }
+    for (id, f) in d.fields.iter() {
+        check(
+            d.types[f.declaring_type].assembly,
+            f.ty,
+            Subject::Field(id),
+            errs,
+        );
+    }
+    for (id, m) in d.methods.iter() {
+        let from = d.types[m.declaring_type].assembly;
+        let s = Subject::Method(id);
+        let before = errs.len();
+        for sig in std::iter::once(m.ret).chain(m.params.iter().map(|p| p.ty)) {
+            check(from, sig, s, errs);
+        }
+        let Some(body) = &m.body else { continue };
+        for &l in &body.locals {
+            check(from, l, s, errs);
+        }
+        for ins in &body.instrs {
+            if errs.len() > before {
+                break; // one error per method is enough
+            }
+            let sig = match *ins {
+                Instr::Call(r)
+                | Instr::CallVirt(r)
+                | Instr::NewObj(r)
+                | Instr::LdFtn(r)
+                | Instr::LdVirtFtn(r)
+                | Instr::LdToken(Token::Method(r)) => d.method_refs[r].owner,
+                Instr::LdFld(r)
+                | Instr::LdFlda(r)
+                | Instr::StFld(r)
+                | Instr::LdSfld(r)
+                | Instr::LdSflda(r)
+                | Instr::StSfld(r)
+                | Instr::LdToken(Token::Field(r)) => d.field_refs[r].owner,
+                Instr::LdToken(Token::Type(t))
+                | Instr::Box(t)
+                | Instr::UnboxAny(t)
+                | Instr::NewArr(t)
+                | Instr::CastClass(t)
+                | Instr::IsInst(t)
+                | Instr::InitObj(t)
+                | Instr::Constrained(t) => t,
+                _ => continue,
+            };
+            check(from, sig, s, errs);
+        }
+    }
+}
+
+fn for_each_def(d: &ProgramData, sig: TypeRefId, f: &mut impl FnMut(TypeId)) {
+    match &d.type_refs[sig] {
+        TypeSig::Def(t) => f(*t),
+        TypeSig::Inst { def, args } => {
+            f(*def);
+            for &a in args {
+                for_each_def(d, a, f);
+            }
+        }
+        TypeSig::Array(e) | TypeSig::ByRef(e) | TypeSig::Ptr(e) => for_each_def(d, *e, f),
+        _ => {}
     }
 }

@@ -1,0 +1,197 @@
+//! The command line on the bundled example and on the interchange formats.
+
+mod common;
+use common::*;
+
+#[test]
+fn example_checks_and_trims() {
+    let check = aotsim(&["check", "examples/webapi.il"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    assert!(check
+        .stdout
+        .contains("entry point: App.Program::Main(string[])"));
+    let trim = aotsim(&["trim", "examples/webapi.il"]);
+    assert_eq!(trim.code, 0, "{}", trim.stderr);
+    // The README quotes this summary: keep them in step.
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    let table: String = trim
+        .stdout
+        .lines()
+        .skip(1)
+        .take(7)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(
+        readme.contains(&table),
+        "README's trim summary is stale; it should contain:\n{table}"
+    );
+}
+
+#[test]
+fn rta_removes_what_cha_keeps_on_the_example() {
+    let rta = aotsim(&[
+        "trim",
+        "examples/webapi.il",
+        "--list",
+        "kept",
+        "--format",
+        "json",
+    ]);
+    let cha = aotsim(&[
+        "trim",
+        "examples/webapi.il",
+        "--precision",
+        "cha",
+        "--list",
+        "kept",
+        "--format",
+        "json",
+    ]);
+    let names = |s: &str| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_str(s).expect("json");
+        v["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| i["name"].as_str().expect("name").to_string())
+            .collect()
+    };
+    let (rta, cha) = (names(&rta.stdout), names(&cha.stdout));
+    assert!(
+        rta.iter().all(|n| cha.contains(n)),
+        "RTA kept something CHA removed"
+    );
+    // Loggers the app never constructs: their Log is an interface implementation CHA keeps.
+    let debug_log = "Microsoft.Extensions.Logging.DebugLogger::Log(string)".to_string();
+    assert!(cha.contains(&debug_log) && !rta.contains(&debug_log));
+    assert!(rta.contains(&"Microsoft.Extensions.Logging.ConsoleLogger::Log(string)".to_string()));
+}
+
+#[test]
+fn why_explains_a_conditional_edge() {
+    let why = aotsim(&[
+        "why",
+        "examples/webapi.il",
+        "Microsoft.Extensions.Logging.ConsoleLogger::Log(string)",
+    ]);
+    assert_eq!(why.code, 0, "{}", why.stderr);
+    let lines: Vec<&str> = why.stdout.lines().collect();
+    assert!(
+        lines[1].contains("App.Program::Main(string[])") && lines[1].contains("root: entry point"),
+        "{}",
+        why.stdout
+    );
+    let last = lines.last().expect("chain");
+    assert!(
+        last.contains(
+            "interface_impl, because Microsoft.Extensions.Logging.ConsoleLogger (instantiated)"
+        ),
+        "{}",
+        why.stdout
+    );
+    let removed = aotsim(&[
+        "why",
+        "examples/webapi.il",
+        "Microsoft.Extensions.Logging.DebugLogger::Log(string)",
+    ]);
+    assert!(removed.stdout.contains("is removed"), "{}", removed.stdout);
+    let unknown = aotsim(&["why", "examples/webapi.il", "App.Program::Mian(string[])"]);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown
+            .stderr
+            .contains("did you mean: App.Program::Main(string[])"),
+        "{}",
+        unknown.stderr
+    );
+}
+
+#[test]
+fn json_model_round_trips() {
+    let dir = std::env::temp_dir().join(format!("aotsim-json-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let json_path = dir.join("webapi.json");
+    let json = aotsim(&["show", "examples/webapi.il", "--format", "json"]);
+    assert_eq!(json.code, 0);
+    std::fs::write(&json_path, &json.stdout).expect("write");
+    let from_json = aotsim(&["show", json_path.to_str().expect("utf8")]);
+    let from_text = aotsim(&["show", "examples/webapi.il"]);
+    assert_eq!(from_json.stdout, from_text.stdout);
+    // Broken JSON: a located error and exit 2.
+    std::fs::write(&json_path, &json.stdout[..json.stdout.len() / 2]).expect("write");
+    let bad = aotsim(&["check", json_path.to_str().expect("utf8")]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("webapi.json:1:") && bad.stderr.contains("not a program in JSON"),
+        "{}",
+        bad.stderr
+    );
+    // Valid JSON with a dangling id: a validation error, not a panic.
+    let mut v: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    v["methods"][0]["declaring_type"] = serde_json::json!(99999);
+    std::fs::write(&json_path, v.to_string()).expect("write");
+    let dangling = aotsim(&["check", json_path.to_str().expect("utf8")]);
+    assert_eq!(dangling.code, 2, "{}", dangling.stderr);
+    assert!(
+        dangling.stderr.contains("does not exist"),
+        "{}",
+        dangling.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn usage_errors_and_help() {
+    assert_eq!(aotsim(&["trim"]).code, 2);
+    assert_eq!(aotsim(&["frobnicate"]).code, 2);
+    let missing = aotsim(&["check", "no/such/file.il"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("no/such/file.il: cannot read"),
+        "{}",
+        missing.stderr
+    );
+    let help = aotsim(&["--help"]);
+    assert_eq!(help.code, 0);
+    assert!(
+        help.stdout.contains("Examples:") && help.stdout.contains("aotsim trim examples/webapi.il")
+    );
+}
+
+#[test]
+fn timings_name_each_phase() {
+    let run = aotsim(&["trim", "examples/webapi.il", "--timings"]);
+    let phases: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("timing "))
+        .map(|l| l.split(' ').next().expect("phase"))
+        .collect();
+    assert_eq!(phases, ["read", "build", "trim", "compare", "report"]);
+    for l in run.stderr.lines() {
+        let ms: f64 = l
+            .rsplit(' ')
+            .next()
+            .expect("ms")
+            .parse()
+            .expect("a number of milliseconds");
+        assert!(ms >= 0.0);
+    }
+}
+
+#[test]
+fn gen_is_deterministic_and_readable() {
+    let a = aotsim(&["gen", "--methods", "300", "--seed", "5"]);
+    let b = aotsim(&["gen", "--methods", "300", "--seed", "5"]);
+    let c = aotsim(&["gen", "--methods", "300", "--seed", "6"]);
+    assert_eq!(a.code, 0);
+    assert_eq!(a.stdout, b.stdout);
+    assert_ne!(a.stdout, c.stdout);
+    let dir = std::env::temp_dir().join(format!("aotsim-gen-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let path = dir.join("g.il");
+    std::fs::write(&path, &a.stdout).expect("write");
+    let check = aotsim(&["check", path.to_str().expect("utf8")]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}

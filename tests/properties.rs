@@ -1,0 +1,240 @@
+//! Properties over generated programs and arbitrary text: the readers never panic, printing
+//! round-trips, and the trimmer obeys its laws. Case counts are bounded so the suite stays fast.
+
+use aotsim::gen::{generate, GenConfig, Rng};
+use aotsim::il::Program;
+use aotsim::trim::{
+    reference::naive_kept, trim, DepGraph, EdgeKind, Item, Precision, Root, RootKind, TrimConfig,
+};
+use proptest::prelude::*;
+
+fn program(methods: usize, seed: u64) -> Program {
+    generate(&GenConfig {
+        methods,
+        seed,
+        assemblies: 2,
+        features: true,
+    })
+}
+
+const TOKENS: &[&str] = &[
+    "assembly",
+    "references",
+    "class",
+    "struct",
+    "interface",
+    "enum",
+    "delegate",
+    "method",
+    "field",
+    "property",
+    "event",
+    "public",
+    "static",
+    "virtual",
+    "abstract",
+    "newslot",
+    "literal",
+    "entrypoint",
+    "implements",
+    "overrides",
+    "locals",
+    "{",
+    "}",
+    "(",
+    ")",
+    "<",
+    ">",
+    "[",
+    "]",
+    "::",
+    ":",
+    ",",
+    ".",
+    "/",
+    "&",
+    "*",
+    "|",
+    "=",
+    "!",
+    "!!",
+    "A",
+    "A.B",
+    "T",
+    "int32",
+    "string",
+    "void",
+    ".ctor",
+    "call",
+    "callvirt",
+    "newobj",
+    "ldstr",
+    "\"s\"",
+    "'q'",
+    "br",
+    "L:",
+    "L",
+    "ret",
+    "ldarg.0",
+    "ldc.i4",
+    "0",
+    "-1",
+    "99999999999999999999",
+    "typeof",
+    "get",
+    "size",
+    "//c\n",
+    "/*",
+    "*/",
+];
+
+fn token_soup() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(TOKENS), 0..80).prop_map(|t| t.join(" "))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn parser_never_panics_on_arbitrary_text(s in "\\PC{0,300}") {
+        let _ = aotsim::text::parse(&s, "fuzz.il");
+    }
+
+    #[test]
+    fn parser_never_panics_on_token_soup(s in token_soup()) {
+        if let Err(errs) = aotsim::text::parse(&s, "soup.il") {
+            prop_assert!(!errs.is_empty());
+            for e in errs {
+                prop_assert!(e.pos.line >= 1 && e.pos.col >= 1);
+                prop_assert!(!e.message.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn parser_never_panics_on_mutated_example(seed in any::<u64>(), edits in 1usize..6) {
+        let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/webapi.il")).expect("example");
+        let mut chars: Vec<char> = src.chars().collect();
+        let mut rng = Rng::new(seed);
+        for _ in 0..edits {
+            let at = rng.below(chars.len());
+            match rng.below(3) {
+                0 => { chars.remove(at); }
+                1 => chars.insert(at, ['{', '}', '"', '\'', '<', ':', 'x', '\n'][rng.below(8)]),
+                _ => chars.truncate(at.max(1)),
+            }
+        }
+        let text: String = chars.into_iter().collect();
+        let _ = aotsim::text::parse(&text, "mutant.il");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn print_parse_round_trips(methods in 20usize..400, seed in any::<u64>()) {
+        let p = program(methods, seed);
+        let text = aotsim::text::print(&p);
+        let back = aotsim::text::parse(&text, "printed.il").map_err(|e| TestCaseError::fail(format!("{}\n{}", e[0], text)))?;
+        prop_assert_eq!(aotsim::text::print(&back), text);
+        prop_assert_eq!(back.methods.len(), p.methods.len());
+        prop_assert_eq!(back.n_instructions(), p.n_instructions());
+    }
+
+    #[test]
+    fn json_round_trips(methods in 20usize..300, seed in any::<u64>()) {
+        let p = program(methods, seed);
+        let json = serde_json::to_string(p.data()).expect("serialize");
+        let data: aotsim::il::ProgramData = serde_json::from_str(&json).expect("deserialize");
+        let back = Program::from_data(data).map_err(|e| TestCaseError::fail(e[0].to_string()))?;
+        prop_assert_eq!(back.data(), p.data());
+    }
+
+    #[test]
+    fn kept_set_is_closed_under_live_edges(methods in 20usize..400, seed in any::<u64>(), cha in any::<bool>()) {
+        let p = program(methods, seed);
+        let precision = if cha { Precision::Cha } else { Precision::Rta };
+        let r = trim(&p, &TrimConfig { precision, ..TrimConfig::default() });
+        let g = r.graph();
+        for n in 0..g.n_nodes() as u32 {
+            if !r.is_marked_node(n) { continue; }
+            for (to, kind) in g.edges(n) {
+                prop_assert!(r.is_marked_node(to), "edge {kind} from kept {:?} to removed {:?}", g.layout.item(n), g.layout.item(to));
+            }
+            for c in g.conditional(n) {
+                prop_assert!(!r.is_marked_node(c.other) || r.is_marked_node(c.to));
+            }
+        }
+    }
+
+    #[test]
+    fn fast_pass_agrees_with_naive_fixpoint(methods in 20usize..300, seed in any::<u64>(), cha in any::<bool>()) {
+        let p = program(methods, seed);
+        let config = TrimConfig { precision: if cha { Precision::Cha } else { Precision::Rta }, ..TrimConfig::default() };
+        let fast = trim(&p, &config);
+        let naive = naive_kept(&p, &config);
+        for (n, &k) in naive.iter().enumerate() {
+            prop_assert_eq!(fast.is_marked_node(n as u32), k, "node {:?}", fast.graph().layout.item(n as u32));
+        }
+    }
+
+    #[test]
+    fn rta_keeps_a_subset_of_cha(methods in 20usize..400, seed in any::<u64>()) {
+        let p = program(methods, seed);
+        let rta = trim(&p, &TrimConfig::default());
+        let cha = trim(&p, &TrimConfig { precision: Precision::Cha, ..TrimConfig::default() });
+        for item in rta.kept_items() {
+            prop_assert!(cha.is_kept(item), "{} kept by RTA, not by CHA", item.name(&p));
+        }
+    }
+
+    #[test]
+    fn adding_a_root_never_removes_anything(methods in 20usize..300, seed in any::<u64>(), pick in any::<prop::sample::Index>()) {
+        let p = program(methods, seed);
+        let before = trim(&p, &TrimConfig::default());
+        let extra = Item::Method(p.methods.ids().nth(pick.index(p.methods.len())).expect("a method"));
+        let after = trim(&p, &TrimConfig { roots: vec![Root { item: extra, kind: RootKind::Explicit }], ..TrimConfig::default() });
+        for item in before.kept_items() {
+            prop_assert!(after.is_kept(item));
+        }
+        prop_assert!(after.is_kept(extra));
+    }
+
+    #[test]
+    fn why_chains_are_real_paths_from_a_root(methods in 20usize..300, seed in any::<u64>()) {
+        let p = program(methods, seed);
+        let r = trim(&p, &TrimConfig::default());
+        let g: &DepGraph = r.graph();
+        for item in r.kept_items() {
+            let chain = r.why_chain(item);
+            prop_assert!(!chain.is_empty());
+            prop_assert_eq!(chain[0].reason.kind, EdgeKind::Root);
+            prop_assert!(r.roots().iter().any(|root| root.item == chain[0].item));
+            prop_assert_eq!(chain.last().expect("non-empty").item, item);
+            for w in chain.windows(2) {
+                let (from, to) = (g.layout.node(w[0].item), g.layout.node(w[1].item));
+                prop_assert_eq!(w[1].reason.by, Some(w[0].item));
+                let kind = w[1].reason.kind;
+                let exists = if kind.is_conditional() {
+                    let also = w[1].reason.also.map(|a| g.layout.node(a)).expect("conditional edges name both causes");
+                    prop_assert!(r.is_marked_node(also));
+                    g.conditional(from).iter().any(|c| c.to == to && c.kind == kind && c.other == also)
+                } else {
+                    g.edges(from).any(|(t, k)| t == to && k == kind)
+                };
+                prop_assert!(exists, "no {} edge {} -> {}", kind, w[0].item.name(&p), w[1].item.name(&p));
+            }
+        }
+    }
+
+    #[test]
+    fn trimming_is_deterministic(methods in 20usize..300, seed in any::<u64>()) {
+        let p1 = program(methods, seed);
+        let p2 = program(methods, seed);
+        let a = trim(&p1, &TrimConfig::default());
+        let b = trim(&p2, &TrimConfig::default());
+        prop_assert_eq!(a.kept_items().collect::<Vec<_>>(), b.kept_items().collect::<Vec<_>>());
+        prop_assert_eq!(a.processing_order(), b.processing_order());
+    }
+}
