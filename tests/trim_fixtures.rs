@@ -5,6 +5,7 @@
 //! //! kept: NAME            NAME survives
 //! //! removed: NAME         NAME is trimmed away
 //! //! reason: NAME = KIND   NAME is kept, first reached by an edge of KIND
+//! //! warning: CODE        the trim reports a warning with this ILLink code
 //! //! args: --precision cha extra arguments for `aotsim trim`
 //! ```
 
@@ -42,7 +43,7 @@ fn trim_fixtures() {
                 .unwrap_or_else(|| panic!("{rel}: bad expectation line {line}"));
             match key {
                 "args" => args.extend(value.split_whitespace().map(String::from)),
-                "kept" | "removed" | "reason" => {
+                "kept" | "removed" | "reason" | "warning" => {
                     expectations.push((key.to_string(), value.trim().to_string()))
                 }
                 other => panic!("{rel}: unknown expectation {other}"),
@@ -67,6 +68,12 @@ fn trim_fixtures() {
                 )
             })
             .collect();
+        let codes: Vec<&str> = v["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .map(|d| d["code"].as_str().expect("code"))
+            .collect();
         for (key, value) in expectations {
             match key.as_str() {
                 "kept" if !kept.contains_key(&value) => {
@@ -74,6 +81,9 @@ fn trim_fixtures() {
                 }
                 "removed" if kept.contains_key(&value) => {
                     failures.push(format!("{rel}: {value} should be removed"))
+                }
+                "warning" if !codes.contains(&value.as_str()) => {
+                    failures.push(format!("{rel}: expected warning {value}, got {codes:?}"))
                 }
                 "reason" => {
                     let (name, kind) = value.split_once(" = ").expect("NAME = KIND");

@@ -4,8 +4,9 @@ use crate::lookup::find_items;
 use crate::output::{print_json, Timings};
 use crate::Format;
 use aotsim_il::Program;
+use aotsim_trim::descriptor::read_descriptor;
 use aotsim_trim::{
-    Counts, DepGraph, Item, Precision, Reason, Root, RootKind, TrimConfig, TrimResult,
+    Counts, DepGraph, Diagnostic, Item, Precision, Reason, Root, RootKind, TrimConfig, TrimResult,
 };
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,21 +15,110 @@ use std::process::ExitCode;
 pub struct Args {
     /// The program: a `.il` text file or a `.json` model.
     file: PathBuf,
-    /// How virtual calls are resolved: `rta` keeps overrides only on instantiated types.
-    #[arg(long, value_enum, default_value_t = PrecisionArg::Rta)]
-    precision: PrecisionArg,
+    #[command(flatten)]
+    trim: TrimArgs,
     /// List the kept or the removed items (with the reason each kept item is kept).
     #[arg(long, value_enum)]
     list: Option<ListArg>,
-    /// Extra roots, by display name (repeatable).
-    #[arg(long = "root", value_name = "ITEM")]
-    roots: Vec<String>,
-    /// Do not root the entry point.
-    #[arg(long)]
-    no_entry_point: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+}
+
+/// The options every trimming subcommand shares (ILLink's names where it has them).
+#[derive(clap::Args, Debug, Clone)]
+pub struct TrimArgs {
+    /// How virtual calls are resolved: `rta` keeps overrides only on instantiated types.
+    #[arg(long, value_enum, default_value_t = PrecisionArg::Rta)]
+    pub precision: PrecisionArg,
+    /// Extra roots, by display name (repeatable).
+    #[arg(long = "root", value_name = "ITEM")]
+    pub roots: Vec<String>,
+    /// Do not root the entry point.
+    #[arg(long)]
+    pub no_entry_point: bool,
+    /// An ILLink descriptor XML file of roots (repeatable), as ILLink's `-x`.
+    #[arg(short = 'x', long = "descriptor", value_name = "FILE")]
+    pub descriptors: Vec<PathBuf>,
+    /// A feature switch value, `Name=true|false` (repeatable), as ILLink's `--feature`.
+    #[arg(long = "feature", value_name = "NAME=BOOL", value_parser = parse_feature)]
+    pub features: Vec<(String, bool)>,
+    /// Trim this assembly as a library: its public surface is rooted (repeatable).
+    #[arg(long = "library", value_name = "ASSEMBLY")]
+    pub library: Vec<String>,
+    /// Keep this assembly whole: ILLink's `copy` action (repeatable).
+    #[arg(long = "copy", value_name = "ASSEMBLY")]
+    pub copy: Vec<String>,
+}
+
+fn parse_feature(s: &str) -> Result<(String, bool), String> {
+    let (name, value) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=true or NAME=false, got '{s}'"))?;
+    let value = match value {
+        "true" => true,
+        "false" => false,
+        other => {
+            return Err(format!(
+                "feature value must be true or false, got '{other}'"
+            ))
+        }
+    };
+    Ok((name.to_string(), value))
+}
+
+impl TrimArgs {
+    /// The trimming configuration these options ask for, with roots resolved by name and
+    /// descriptors read; warnings (unresolved descriptor entries) are returned beside it.
+    pub fn config(&self, p: &Program) -> anyhow::Result<(TrimConfig, Vec<Diagnostic>)> {
+        let input_error = |lines: Vec<String>| anyhow::Error::new(crate::InputError { lines });
+        let mut config = TrimConfig {
+            precision: self.precision.into(),
+            entry_point: !self.no_entry_point,
+            features: self.features.iter().cloned().collect(),
+            library: self.library.clone(),
+            copy: self.copy.clone(),
+            ..TrimConfig::default()
+        };
+        for a in self.library.iter().chain(&self.copy) {
+            if !p.assemblies.values().any(|x| &x.name == a) {
+                return Err(input_error(vec![format!("no assembly is named {a}")]));
+            }
+        }
+        for r in &self.roots {
+            let items = find_items(p, r);
+            if items.is_empty() {
+                return Err(input_error(vec![format!(
+                    "--root {r}: no item has this name"
+                )]));
+            }
+            config.roots.extend(items.into_iter().map(|item| Root {
+                item,
+                kind: RootKind::Explicit,
+            }));
+        }
+        let mut diagnostics = Vec::new();
+        for path in &self.descriptors {
+            let shown = path.display().to_string();
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| input_error(vec![format!("{shown}: cannot read: {e}")]))?;
+            let d = read_descriptor(p, &text, &shown, &config.features)
+                .map_err(|e| input_error(vec![e.to_string()]))?;
+            config.roots.extend(d.roots);
+            diagnostics.extend(d.diagnostics);
+        }
+        Ok((config, diagnostics))
+    }
+}
+
+/// Prints warnings the way MSBuild shows ILLink's: `location: warning CODE: message`.
+pub fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    for d in diagnostics {
+        match &d.location {
+            Some(loc) => eprintln!("{loc}: warning {}: {}", d.code, d.message),
+            None => eprintln!("warning {}: {}", d.code, d.message),
+        }
+    }
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,33 +146,6 @@ pub enum ListArg {
     Removed,
 }
 
-/// The configuration the shared flags ask for, with roots resolved by name.
-pub fn config(
-    p: &Program,
-    precision: Precision,
-    roots: &[String],
-    no_entry_point: bool,
-) -> anyhow::Result<TrimConfig> {
-    let mut config = TrimConfig {
-        precision,
-        entry_point: !no_entry_point,
-        roots: Vec::new(),
-    };
-    for r in roots {
-        let items = find_items(p, r);
-        if items.is_empty() {
-            return Err(anyhow::Error::new(crate::InputError {
-                lines: vec![format!("--root {r}: no item has this name")],
-            }));
-        }
-        config.roots.extend(items.into_iter().map(|item| Root {
-            item,
-            kind: RootKind::Explicit,
-        }));
-    }
-    Ok(config)
-}
-
 #[derive(serde::Serialize)]
 struct ListedItem {
     kind: &'static str,
@@ -104,6 +167,7 @@ struct Report {
     removed_beyond_cha: Option<Counts>,
     #[serde(skip_serializing_if = "Option::is_none")]
     items: Option<Vec<ListedItem>>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 pub fn total_counts(p: &Program) -> Counts {
@@ -131,9 +195,10 @@ fn minus(a: Counts, b: Counts) -> Counts {
 pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
     let p = crate::load_program(&a.file)?;
     t.phase("read");
-    let precision: Precision = a.precision.into();
-    let config = config(&p, precision, &a.roots, a.no_entry_point)?;
-    let graph = DepGraph::build(&p, precision);
+    let (config, mut diagnostics) = a.trim.config(&p)?;
+    let precision = config.precision;
+    let graph = DepGraph::build(&p, &config);
+    diagnostics.extend(graph.diagnostics.iter().cloned());
     t.phase("build");
     let result = aotsim_trim::mark(graph, &p, &config);
     t.phase("trim");
@@ -152,15 +217,24 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
     let report = Report {
         file: a.file.display().to_string(),
         precision,
-        roots: result.roots().iter().map(|r| r.item.name(&p)).collect(),
+        roots: result
+            .roots()
+            .iter()
+            .filter(|r| !matches!(r.item, Item::Instantiated(_)))
+            .map(|r| r.item.name(&p))
+            .collect(),
         kept: result.kept_count(),
         total: total_counts(&p),
         removed_beyond_cha: beyond_cha,
         items,
+        diagnostics,
     };
     match a.format {
         Format::Json => print_json(&report)?,
-        Format::Text => print_text(&report),
+        Format::Text => {
+            print_diagnostics(&report.diagnostics);
+            print_text(&report)
+        }
     }
     t.phase("report");
     Ok(ExitCode::SUCCESS)
@@ -191,11 +265,17 @@ fn print_text(r: &Report) {
         Precision::Rta => "RTA",
         Precision::Cha => "CHA",
     };
+    let shown: Vec<&str> = r.roots.iter().take(3).map(String::as_str).collect();
+    let more = if r.roots.len() > 3 {
+        format!(", … ({} more)", r.roots.len() - 3)
+    } else {
+        String::new()
+    };
     println!(
-        "{}: trimmed with {prec} from {} root(s): {}",
+        "{}: trimmed with {prec} from {} root(s): {}{more}",
         r.file,
         r.roots.len(),
-        r.roots.join(", ")
+        shown.join(", ")
     );
     println!("{:<12}{:>8}{:>8}{:>10}", "", "kept", "total", "removed");
     let rows = [

@@ -2,7 +2,7 @@
 
 use crate::lookup::{find_items, suggestions};
 use crate::output::{print_json, Timings};
-use crate::trim::{config, root_text, PrecisionArg};
+use crate::trim::{print_diagnostics, root_text, TrimArgs};
 use crate::Format;
 use aotsim_trim::{Item, Step};
 use std::path::PathBuf;
@@ -14,12 +14,8 @@ pub struct Args {
     file: PathBuf,
     /// The item, by display name: `Ns.Type`, `Ns.Type::Method(int32,string)`, `Ns.Type::field`.
     item: String,
-    /// How virtual calls are resolved.
-    #[arg(long, value_enum, default_value_t = PrecisionArg::Rta)]
-    precision: PrecisionArg,
-    /// Extra roots, by display name (repeatable).
-    #[arg(long = "root", value_name = "ITEM")]
-    roots: Vec<String>,
+    #[command(flatten)]
+    trim: TrimArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
@@ -54,7 +50,8 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
         }
         return Err(anyhow::Error::new(crate::InputError { lines }));
     }
-    let cfg = config(&p, a.precision.into(), &a.roots, false)?;
+    let (cfg, diagnostics) = a.trim.config(&p)?;
+    print_diagnostics(&diagnostics);
     let result = aotsim_trim::trim(&p, &cfg);
     t.phase("trim");
     let answers: Vec<Answer> = items

@@ -2,9 +2,12 @@
 //! conditional edges ("A is kept if B and C are both kept") that model virtual dispatch the
 //! way ILC's dependency framework does.
 
+use crate::dam::{dam_flags, members};
 use crate::item::{EdgeKind, Item, Layout};
-use crate::Precision;
+use crate::members::members_by_doc_signature;
+use crate::{Diagnostic, Precision, TrimConfig};
 use aotsim_il::*;
+use std::collections::HashMap;
 
 const NONE: u32 = u32::MAX;
 
@@ -29,17 +32,25 @@ pub struct DepGraph {
     edge_kind: Vec<EdgeKind>,
     cond_start: Vec<u32>,
     cond: Vec<CondEdge>,
+    /// Warnings found while building (unresolvable `DynamicDependency`, …).
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 impl DepGraph {
-    /// Builds the graph of `p`. With [`Precision::Cha`], dispatch edges are unconditional.
-    pub fn build(p: &Program, precision: Precision) -> DepGraph {
+    /// Builds the graph of `p` for `config` (its precision and feature switches). With
+    /// [`Precision::Cha`], dispatch edges are unconditional.
+    pub fn build(p: &Program, config: &TrimConfig) -> DepGraph {
+        let precision = config.precision;
         let layout = Layout::new(p);
         let n = layout.len();
+        let switches = feature_getters(p, config);
         let mut b = Emit {
             p,
             layout: &layout,
             out: Vec::new(),
+            switches: &switches,
+            diagnostics: Vec::new(),
+            scratch: Vec::new(),
         };
         let mut edge_start = Vec::with_capacity(n + 1);
         let mut edge_to = Vec::new();
@@ -149,6 +160,7 @@ impl DepGraph {
             cond[fill[owner as usize] as usize] = c;
             fill[owner as usize] += 1;
         }
+        let diagnostics = b.diagnostics;
         DepGraph {
             layout,
             edge_start,
@@ -156,6 +168,7 @@ impl DepGraph {
             edge_kind,
             cond_start,
             cond,
+            diagnostics,
         }
     }
 
@@ -214,10 +227,98 @@ impl DepGraph {
     }
 }
 
+/// Getters of feature switches with a value set in the configuration: `[FeatureSwitchDefinition("Name")]`
+/// on a static `bool` property.
+fn feature_getters(p: &Program, config: &TrimConfig) -> HashMap<MethodId, bool> {
+    let mut out = HashMap::new();
+    if config.features.is_empty() {
+        return out;
+    }
+    for pd in p.properties.values() {
+        for a in &pd.attributes {
+            if p.type_name(p.methods[a.ctor].declaring_type) != FEATURE_SWITCH_ATTRIBUTE {
+                continue;
+            }
+            if let (Some(AttrValue::String(name)), Some(getter)) = (a.args.first(), pd.getter) {
+                if let Some(&v) = config.features.get(name) {
+                    out.insert(getter, v);
+                }
+            }
+        }
+    }
+    out
+}
+
+const FEATURE_SWITCH_ATTRIBUTE: &str =
+    "System.Diagnostics.CodeAnalysis.FeatureSwitchDefinitionAttribute";
+const DYNAMIC_DEPENDENCY_ATTRIBUTE: &str =
+    "System.Diagnostics.CodeAnalysis.DynamicDependencyAttribute";
+const GET_TYPE_FROM_HANDLE: &str = "System.Type::GetTypeFromHandle";
+
+/// The instructions of `body` that can execute once branches on known feature switches (and on
+/// constants) are folded: ILLink's unreachable-block removal.
+fn live_instructions(
+    body: &Body,
+    p: &Program,
+    switches: &HashMap<MethodId, bool>,
+) -> Option<Vec<bool>> {
+    let known = |i: usize| -> Option<bool> {
+        match body.instrs.get(i)? {
+            Instr::Call(r) => switches.get(&p.method_refs[*r].method).copied(),
+            Instr::LdcI4(v) => Some(*v != 0),
+            _ => None,
+        }
+    };
+    let folds = body.instrs.iter().enumerate().any(|(i, ins)| {
+        matches!(ins, Instr::BrTrue(_) | Instr::BrFalse(_)) && i > 0 && known(i - 1).is_some()
+    });
+    if !folds || switches.is_empty() {
+        return None;
+    }
+    let n = body.instrs.len();
+    let mut live = vec![false; n];
+    let mut stack = vec![0usize];
+    while let Some(i) = stack.pop() {
+        if i >= n || live[i] {
+            continue;
+        }
+        live[i] = true;
+        let ins = body.instrs[i];
+        let cond = if i > 0 { known(i - 1) } else { None };
+        match ins {
+            Instr::Br(t) => stack.push(t as usize),
+            Instr::BrTrue(t) | Instr::BrFalse(t) => {
+                let jump_if = matches!(ins, Instr::BrTrue(_));
+                match cond {
+                    Some(v) if v == jump_if => stack.push(t as usize),
+                    Some(_) => stack.push(i + 1),
+                    None => stack.extend([t as usize, i + 1]),
+                }
+            }
+            Instr::Ret | Instr::Throw => {}
+            _ => stack.push(i + 1),
+        }
+    }
+    Some(live)
+}
+
+/// An abstract value of the constant-type dataflow.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Val {
+    Unknown,
+    /// The result of `ldtoken T`.
+    Token(TypeRefId),
+    /// A `System.Type` known to be `typeof(T)`.
+    Type(TypeRefId),
+}
+
 struct Emit<'a> {
     p: &'a Program,
     layout: &'a Layout,
     out: Vec<(u32, EdgeKind)>,
+    switches: &'a HashMap<MethodId, bool>,
+    diagnostics: Vec<Diagnostic>,
+    scratch: Vec<Item>,
 }
 
 impl Emit<'_> {
@@ -231,6 +332,7 @@ impl Emit<'_> {
     }
 
     fn attrs(&mut self, attrs: &[CustomAttribute]) {
+        self.dynamic_dependencies(attrs);
         for a in attrs {
             self.push(Item::Method(a.ctor), EdgeKind::Attribute);
             for v in a.args.iter().chain(a.named.iter().map(|n| &n.value)) {
@@ -241,17 +343,93 @@ impl Emit<'_> {
         }
     }
 
+    /// `[DynamicDependency]` on a kept member keeps the members it names.
+    fn dynamic_dependencies(&mut self, attrs: &[CustomAttribute]) {
+        let p = self.p;
+        for a in attrs {
+            let ctor = &p.methods[a.ctor];
+            if p.type_name(ctor.declaring_type) != DYNAMIC_DEPENDENCY_ATTRIBUTE {
+                continue;
+            }
+            let target_type = |v: Option<&AttrValue>| match v {
+                Some(AttrValue::Type(t)) => p.sig_def(*t),
+                Some(AttrValue::String(name)) => p.names().types_named(name).first().copied(),
+                _ => None,
+            };
+            let (selector, ty) = (a.args.first(), target_type(a.args.get(1)));
+            let Some(ty) = ty else {
+                let what = match a.args.get(1) {
+                    Some(AttrValue::String(n)) => format!("type '{n}'"),
+                    _ => "its type".to_string(),
+                };
+                self.diagnostics.push(Diagnostic::new(
+                    "IL2036",
+                    format!("DynamicDependency: unresolved {what}"),
+                ));
+                continue;
+            };
+            self.scratch.clear();
+            match selector {
+                Some(AttrValue::String(sig)) => {
+                    self.scratch.extend(members_by_doc_signature(p, ty, sig))
+                }
+                Some(AttrValue::Enum { value, .. }) | Some(AttrValue::Int(value)) => {
+                    members(p, ty, *value, &mut self.scratch)
+                }
+                _ => {}
+            }
+            if self.scratch.is_empty() {
+                let sel = match selector {
+                    Some(AttrValue::String(s)) => s.clone(),
+                    _ => "the member types".into(),
+                };
+                self.diagnostics.push(Diagnostic::new(
+                    "IL2037",
+                    format!(
+                        "DynamicDependency: no member of {} matches '{sel}'",
+                        p.type_name(ty)
+                    ),
+                ));
+            }
+            self.push(Item::Type(ty), EdgeKind::DynamicDependency);
+            for i in std::mem::take(&mut self.scratch) {
+                self.push(i, EdgeKind::DynamicDependency);
+            }
+        }
+    }
+
+    /// DAM annotations on the generic parameters of a referenced instantiation keep the
+    /// required members of its (known) type arguments.
+    fn generic_dam(&mut self, gps: &[GenericParam], args: &[TypeRefId]) {
+        for (g, &a) in gps.iter().zip(args) {
+            if let (Some(f), Some(t)) = (dam_flags(self.p, &g.attributes), self.p.sig_def(a)) {
+                self.dam(t, f);
+            }
+        }
+    }
+
+    fn dam(&mut self, t: TypeId, f: i64) {
+        self.scratch.clear();
+        members(self.p, t, f, &mut self.scratch);
+        for i in std::mem::take(&mut self.scratch) {
+            self.push(i, EdgeKind::DamRequirement);
+        }
+    }
+
     fn method_ref(&mut self, r: MethodRefId, kind: EdgeKind) {
         let mr = &self.p.method_refs[r];
         self.push(Item::Method(mr.method), kind);
-        if let TypeSig::Inst { args, .. } = &self.p.type_refs[mr.owner] {
+        let p = self.p;
+        if let TypeSig::Inst { def, args } = &p.type_refs[mr.owner] {
             for &a in args {
                 self.types_in(a, EdgeKind::GenericArgument);
             }
+            self.generic_dam(&p.types[*def].generic_params, args);
         }
         for &a in &mr.generic_args {
             self.types_in(a, EdgeKind::GenericArgument);
         }
+        self.generic_dam(&p.methods[mr.method].generic_params, &mr.generic_args);
     }
 
     fn node(&mut self, item: Item) {
@@ -342,7 +520,13 @@ impl Emit<'_> {
         for &l in &body.locals {
             self.types_in(l, EdgeKind::LocalType);
         }
-        for ins in &body.instrs {
+        let live = live_instructions(body, p, self.switches);
+        let is_live = |i: usize| live.as_ref().is_none_or(|l| l[i]);
+        self.type_flow(body, &is_live);
+        for (i, ins) in body.instrs.iter().enumerate() {
+            if !is_live(i) {
+                continue;
+            }
             match *ins {
                 Instr::Call(r) => self.method_ref(r, EdgeKind::Called),
                 Instr::CallVirt(r) => self.method_ref(r, EdgeKind::VirtualCall),
@@ -386,6 +570,123 @@ impl Emit<'_> {
                 | Instr::Constrained(t) => self.types_in(t, EdgeKind::TypeCheck),
                 _ => {}
             }
+        }
+    }
+
+    /// Follows `typeof(T)` values (`ldtoken` + `Type.GetTypeFromHandle`) through the stack and
+    /// locals to calls whose parameter is `[DynamicallyAccessedMembers]`-annotated, and keeps the
+    /// members the annotation requires. One forward pass in instruction order: at a branch target
+    /// the fall-through path's values are kept (an over-approximation, safe for keeping).
+    /// Malformed bodies (stack underflow) read `Unknown`.
+    fn type_flow(&mut self, body: &Body, is_live: &dyn Fn(usize) -> bool) {
+        let p = self.p;
+        let mut stack: Vec<Val> = Vec::new();
+        let mut locals = vec![Val::Unknown; body.locals.len()];
+        let pop = |stack: &mut Vec<Val>| stack.pop().unwrap_or(Val::Unknown);
+        for (i, ins) in body.instrs.iter().enumerate() {
+            if !is_live(i) {
+                continue;
+            }
+            match *ins {
+                Instr::LdToken(Token::Type(t)) => stack.push(Val::Token(t)),
+                Instr::Call(r) | Instr::CallVirt(r) | Instr::NewObj(r) => {
+                    let target = p.method_refs[r].method;
+                    let md = &p.methods[target];
+                    let n = md.params.len();
+                    let at = stack.len().saturating_sub(n);
+                    let popped = stack.split_off(at);
+                    let args: Vec<Val> = std::iter::repeat_n(Val::Unknown, n - popped.len())
+                        .chain(popped)
+                        .collect();
+                    if !md.flags.is_static && !matches!(ins, Instr::NewObj(_)) {
+                        pop(&mut stack);
+                    }
+                    for (prm, v) in md.params.iter().zip(&args) {
+                        if let (Some(f), Val::Type(t)) = (dam_flags(p, &prm.attributes), v) {
+                            if let Some(def) = p.sig_def(*t) {
+                                self.dam(def, f);
+                            }
+                        }
+                    }
+                    let returns = matches!(ins, Instr::NewObj(_))
+                        || p.type_refs[md.ret] != TypeSig::Prim(Prim::Void);
+                    if returns {
+                        let is_get_type =
+                            n == 1 && p.method_name(target).starts_with(GET_TYPE_FROM_HANDLE);
+                        stack.push(match (is_get_type, args.first()) {
+                            (true, Some(Val::Token(t))) => Val::Type(*t),
+                            _ => Val::Unknown,
+                        });
+                    }
+                }
+                Instr::StLoc(l) => {
+                    let v = pop(&mut stack);
+                    if let Some(slot) = locals.get_mut(l as usize) {
+                        *slot = v;
+                    }
+                }
+                Instr::LdLoc(l) => {
+                    stack.push(locals.get(l as usize).copied().unwrap_or(Val::Unknown))
+                }
+                Instr::Dup => {
+                    let v = stack.last().copied().unwrap_or(Val::Unknown);
+                    stack.push(v);
+                }
+                Instr::CastClass(_) => {
+                    let v = pop(&mut stack);
+                    stack.push(v);
+                }
+                other => {
+                    let (pops, pushes) = stack_effect(&other);
+                    for _ in 0..pops {
+                        pop(&mut stack);
+                    }
+                    stack.extend(std::iter::repeat_n(Val::Unknown, pushes));
+                }
+            }
+        }
+    }
+}
+
+/// `(pops, pushes)` of the instructions the type flow does not model specially.
+fn stack_effect(ins: &Instr) -> (usize, usize) {
+    match *ins {
+        Instr::Call(_)
+        | Instr::CallVirt(_)
+        | Instr::NewObj(_)
+        | Instr::Constrained(_)
+        | Instr::Br(_)
+        | Instr::Ret => (0, 0),
+        Instr::LdFtn(_)
+        | Instr::LdToken(_)
+        | Instr::LdSfld(_)
+        | Instr::LdSflda(_)
+        | Instr::LdStr(_)
+        | Instr::LdNull
+        | Instr::LdcI4(_)
+        | Instr::LdArg(_)
+        | Instr::LdLoc(_) => (0, 1),
+        Instr::LdVirtFtn(_)
+        | Instr::LdFld(_)
+        | Instr::LdFlda(_)
+        | Instr::Box(_)
+        | Instr::UnboxAny(_)
+        | Instr::NewArr(_)
+        | Instr::CastClass(_)
+        | Instr::IsInst(_) => (1, 1),
+        Instr::StFld(_) => (2, 0),
+        Instr::StSfld(_)
+        | Instr::InitObj(_)
+        | Instr::StArg(_)
+        | Instr::StLoc(_)
+        | Instr::BrTrue(_)
+        | Instr::BrFalse(_)
+        | Instr::Throw
+        | Instr::Pop => (1, 0),
+        Instr::Dup => (1, 2),
+        Instr::Op(s) => {
+            let (a, b) = s.stack_effect();
+            (a as usize, b as usize)
         }
     }
 }

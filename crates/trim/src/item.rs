@@ -179,13 +179,18 @@ pub enum EdgeKind {
     /// Conditional: an interface implementation is kept because the interface method is used and
     /// the implementing type is instantiated.
     InterfaceImpl,
+    /// `[DynamicDependency]` on a kept member names this one.
+    DynamicDependency,
+    /// A `[DynamicallyAccessedMembers]` annotation requires this member of a type known to
+    /// reach the annotated parameter or generic parameter.
+    DamRequirement,
     /// Kept because it is a root (see [`crate::RootKind`]).
     Root,
 }
 
 impl EdgeKind {
     /// Every kind, in declaration order.
-    pub const ALL: [EdgeKind; 27] = [
+    pub const ALL: [EdgeKind; 29] = [
         EdgeKind::DeclaringType,
         EdgeKind::DeclaringAssembly,
         EdgeKind::Signature,
@@ -212,6 +217,8 @@ impl EdgeKind {
         EdgeKind::DelegateMember,
         EdgeKind::VirtualOverride,
         EdgeKind::InterfaceImpl,
+        EdgeKind::DynamicDependency,
+        EdgeKind::DamRequirement,
         EdgeKind::Root,
     ];
 
@@ -244,6 +251,8 @@ impl EdgeKind {
             EdgeKind::DelegateMember => "delegate_member",
             EdgeKind::VirtualOverride => "virtual_override",
             EdgeKind::InterfaceImpl => "interface_impl",
+            EdgeKind::DynamicDependency => "dynamic_dependency",
+            EdgeKind::DamRequirement => "dam_requirement",
             EdgeKind::Root => "root",
         }
     }

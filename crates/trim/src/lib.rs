@@ -26,8 +26,11 @@
 //!
 //! Invariants: the program is never mutated; results are deterministic (iteration in id order).
 
+pub mod dam;
+pub mod descriptor;
 mod graph;
 mod item;
+pub mod members;
 pub mod reference;
 
 pub use graph::{CondEdge, DepGraph};
@@ -35,6 +38,30 @@ pub use item::{EdgeKind, Item, Layout};
 
 use aotsim_il::*;
 use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A warning found while trimming, with ILLink's code where one exists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// `IL2036`, `IL2008`, …
+    pub code: &'static str,
+    /// What is wrong.
+    pub message: String,
+    /// `file:line` for diagnostics about an input file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic without a location.
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            message: message.into(),
+            location: None,
+        }
+    }
+}
 
 /// How virtual and interface calls are resolved.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
@@ -84,8 +111,15 @@ pub struct TrimConfig {
     pub precision: Precision,
     /// Root the program's entry point (default true).
     pub entry_point: bool,
-    /// Further roots.
+    /// Further roots (explicit, or read from descriptor files).
     pub roots: Vec<Root>,
+    /// Feature switch values (`--feature Name=false`): branches on a
+    /// `[FeatureSwitchDefinition("Name")]` property's getter are folded.
+    pub features: BTreeMap<String, bool>,
+    /// Assemblies trimmed in library mode: their externally visible surface is rooted.
+    pub library: Vec<String>,
+    /// Assemblies with ILLink's `copy` action: kept whole.
+    pub copy: Vec<String>,
 }
 
 impl Default for TrimConfig {
@@ -94,6 +128,9 @@ impl Default for TrimConfig {
             precision: Precision::Rta,
             entry_point: true,
             roots: Vec::new(),
+            features: BTreeMap::new(),
+            library: Vec::new(),
+            copy: Vec::new(),
         }
     }
 }
@@ -161,7 +198,7 @@ pub struct TrimResult {
 
 /// Builds the dependency graph and marks from the roots.
 pub fn trim(p: &Program, config: &TrimConfig) -> TrimResult {
-    let graph = DepGraph::build(p, config.precision);
+    let graph = DepGraph::build(p, config);
     mark(graph, p, config)
 }
 
@@ -233,7 +270,8 @@ pub fn mark(graph: DepGraph, p: &Program, config: &TrimConfig) -> TrimResult {
     }
 }
 
-/// The roots `config` asks for, entry point first.
+/// The roots `config` asks for, entry point first. A rooted instance constructor also roots its
+/// type as instantiated (what a root can construct, reflection can construct).
 pub fn collect_roots(p: &Program, config: &TrimConfig) -> Vec<Root> {
     let mut roots = Vec::new();
     if config.entry_point {
@@ -245,7 +283,66 @@ pub fn collect_roots(p: &Program, config: &TrimConfig) -> Vec<Root> {
         }
     }
     roots.extend(config.roots.iter().cloned());
+    for (a, ad) in p.assemblies.iter() {
+        let copy = config.copy.contains(&ad.name);
+        if !copy && !config.library.contains(&ad.name) {
+            continue;
+        }
+        let kind = if copy {
+            RootKind::CopyAssembly
+        } else {
+            RootKind::LibraryMode
+        };
+        let mut root = |item: Item| {
+            roots.push(Root {
+                item,
+                kind: kind.clone(),
+            })
+        };
+        root(Item::Assembly(a));
+        for &t in &ad.types {
+            if !copy && !externally_visible(p, t) {
+                continue;
+            }
+            root(Item::Type(t));
+            let td = &p.types[t];
+            let visible = |v: Visibility| copy || v.is_externally_visible();
+            td.methods
+                .iter()
+                .filter(|&&m| visible(p.methods[m].visibility))
+                .for_each(|&m| root(Item::Method(m)));
+            td.fields
+                .iter()
+                .filter(|&&f| visible(p.fields[f].visibility))
+                .for_each(|&f| root(Item::Field(f)));
+            td.properties.iter().for_each(|&x| root(Item::Property(x)));
+            td.events.iter().for_each(|&e| root(Item::Event(e)));
+        }
+    }
+    let instantiated: Vec<Root> = roots
+        .iter()
+        .filter_map(|r| match r.item {
+            Item::Method(m) if p.methods[m].name == ".ctor" => Some(Root {
+                item: Item::Instantiated(p.methods[m].declaring_type),
+                kind: r.kind.clone(),
+            }),
+            _ => None,
+        })
+        .collect();
+    roots.extend(instantiated);
     roots
+}
+
+/// A type other assemblies can see: public, and nested only in public types.
+pub fn externally_visible(p: &Program, t: TypeId) -> bool {
+    let mut cur = Some(t);
+    while let Some(c) = cur {
+        if !p.types[c].visibility.is_externally_visible() {
+            return false;
+        }
+        cur = p.types[c].declaring_type;
+    }
+    true
 }
 
 impl TrimResult {

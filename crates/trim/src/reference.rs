@@ -7,7 +7,7 @@ use aotsim_il::Program;
 /// The kept node set by repeated sweeps until nothing changes: a node is kept if it is a root,
 /// or some kept node has a static edge to it, or a conditional edge's two conditions are kept.
 pub fn naive_kept(p: &Program, config: &TrimConfig) -> Vec<bool> {
-    let graph = DepGraph::build(p, config.precision);
+    let graph = DepGraph::build(p, config);
     let n = graph.n_nodes();
     let mut kept = vec![false; n];
     for r in collect_roots(p, config) {
@@ -40,7 +40,7 @@ pub fn naive_kept(p: &Program, config: &TrimConfig) -> Vec<bool> {
 
 /// The kept items (without `Instantiated` pseudo-items) by the naive fixpoint, in node order.
 pub fn naive_kept_items(p: &Program, config: &TrimConfig) -> Vec<Item> {
-    let graph = DepGraph::build(p, config.precision);
+    let graph = DepGraph::build(p, config);
     naive_kept(p, config)
         .iter()
         .enumerate()
