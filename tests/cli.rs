@@ -195,3 +195,73 @@ fn gen_is_deterministic_and_readable() {
     assert_eq!(check.code, 0, "{}", check.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn graph_exports_typed_edges() {
+    let csv = aotsim(&["graph", "examples/webapi.il", "--kept-only"]);
+    assert_eq!(csv.code, 0, "{}", csv.stderr);
+    let mut lines = csv.stdout.lines();
+    assert_eq!(lines.next(), Some("from,to,kind,condition"));
+    assert_eq!(
+        lines.next(),
+        Some("<root>,App.Program::Main(string[]),root,")
+    );
+    assert!(csv.stdout.contains("\"Microsoft.Extensions.Logging.ILogger::Log(string)\",\"Microsoft.Extensions.Logging.ConsoleLogger::Log(string)\",interface_impl,Microsoft.Extensions.Logging.ConsoleLogger (instantiated)")
+        || csv.stdout.contains("Microsoft.Extensions.Logging.ILogger::Log(string),Microsoft.Extensions.Logging.ConsoleLogger::Log(string),interface_impl,Microsoft.Extensions.Logging.ConsoleLogger (instantiated)"));
+    // --kept-only drops the edges into removed items.
+    assert!(!csv.stdout.contains("DebugLogger::Log"));
+    let all = aotsim(&["graph", "examples/webapi.il"]);
+    assert!(
+        all.stdout.contains("DebugLogger::Log")
+            && all.stdout.lines().count() > csv.stdout.lines().count()
+    );
+    let dgml = aotsim(&[
+        "graph",
+        "examples/webapi.il",
+        "--format",
+        "dgml",
+        "--kept-only",
+    ]);
+    let doc = roxmltree::Document::parse(&dgml.stdout).expect("DGML is XML");
+    let links = doc.descendants().filter(|n| n.has_tag_name("Link")).count();
+    assert_eq!(
+        links,
+        csv.stdout.lines().count() - 1,
+        "one DGML link per CSV edge"
+    );
+    let dot = aotsim(&[
+        "graph",
+        "examples/webapi.il",
+        "--format",
+        "dot",
+        "--kept-only",
+    ]);
+    assert!(dot.stdout.starts_with("digraph aotsim {") && dot.stdout.trim_end().ends_with('}'));
+    assert_eq!(dot.stdout.matches(" -> ").count(), links);
+}
+
+#[test]
+fn trimmed_output_is_a_program_that_keeps_everything() {
+    let dir = std::env::temp_dir().join(format!("aotsim-out-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let out = dir.join("trimmed.il");
+    let run = aotsim(&[
+        "trim",
+        "examples/webapi.il",
+        "-o",
+        out.to_str().expect("utf8"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let first: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let again = aotsim(&["trim", out.to_str().expect("utf8"), "--format", "json"]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    let second: serde_json::Value = serde_json::from_str(&again.stdout).expect("json");
+    assert_eq!(first["kept"], second["kept"]);
+    assert_eq!(
+        second["kept"], second["total"],
+        "the trimmed program trims to itself"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -3,6 +3,7 @@
 
 use aotsim::gen::{generate, GenConfig, Rng};
 use aotsim::il::Program;
+use aotsim::trim::sweep::{permute, sweep};
 use aotsim::trim::{
     reference::naive_kept, trim, DepGraph, EdgeKind, Item, Precision, Root, RootKind, TrimConfig,
 };
@@ -236,5 +237,31 @@ proptest! {
         let b = trim(&p2, &TrimConfig::default());
         prop_assert_eq!(a.kept_items().collect::<Vec<_>>(), b.kept_items().collect::<Vec<_>>());
         prop_assert_eq!(a.processing_order(), b.processing_order());
+    }
+
+    #[test]
+    fn trimming_the_trimmed_program_keeps_everything(methods in 20usize..300, seed in any::<u64>(), cha in any::<bool>()) {
+        let p = program(methods, seed);
+        let config = TrimConfig { precision: if cha { Precision::Cha } else { Precision::Rta }, ..TrimConfig::default() };
+        let first = trim(&p, &config);
+        let swept = sweep(&p, &first);
+        let second = trim(&swept, &config);
+        prop_assert_eq!(second.removed_items().count(), 0, "removed on the second pass: {:?}", second.removed_items().map(|i| i.name(&swept)).collect::<Vec<_>>());
+        let names = |r: &aotsim::trim::TrimResult, q: &Program| { let mut v: Vec<String> = r.kept_items().map(|i| format!("{} {}", i.kind_name(), i.name(q))).collect(); v.sort(); v };
+        prop_assert_eq!(names(&first, &p), names(&second, &swept));
+    }
+
+    #[test]
+    fn declaration_order_does_not_change_what_is_kept(methods in 20usize..300, seed in any::<u64>(), shuffle in any::<u64>()) {
+        let p = program(methods, seed);
+        let q = permute(&p, shuffle);
+        prop_assert_eq!(aotsim::text::print(&p).len(), aotsim::text::print(&q).len());
+        for precision in [Precision::Rta, Precision::Cha] {
+            let config = TrimConfig { precision, ..TrimConfig::default() };
+            let (a, b) = (trim(&p, &config), trim(&q, &config));
+            prop_assert_eq!(a.kept_count(), b.kept_count());
+            let names = |r: &aotsim::trim::TrimResult, x: &Program| { let mut v: Vec<String> = r.kept_items().map(|i| format!("{} {}", i.kind_name(), i.name(x))).collect(); v.sort(); v };
+            prop_assert_eq!(names(&a, &p), names(&b, &q));
+        }
     }
 }

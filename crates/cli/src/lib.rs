@@ -5,6 +5,7 @@
 
 mod check;
 mod gen;
+mod graph;
 mod input;
 mod lookup;
 mod output;
@@ -48,6 +49,8 @@ enum Command {
     Show(show::Args),
     /// Generate an ASP.NET-shaped program of any size (for benchmarks and experiments).
     Gen(gen::Args),
+    /// Export the dependency graph with typed edges (DOT, DGML, CSV edge list).
+    Graph(graph::Args),
 }
 
 /// Output format shared by the subcommands.
@@ -80,6 +83,7 @@ where
         Command::Why(a) => why::run(a, &mut t),
         Command::Show(a) => show::run(a, &mut t),
         Command::Gen(a) => gen::run(a, &mut t),
+        Command::Graph(a) => graph::run(a, &mut t),
     };
     match result {
         Ok(code) => code,

@@ -32,6 +32,7 @@ mod graph;
 mod item;
 pub mod members;
 pub mod reference;
+pub mod sweep;
 
 pub use graph::{CondEdge, DepGraph};
 pub use item::{EdgeKind, Item, Layout};
