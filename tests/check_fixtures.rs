@@ -11,23 +11,12 @@ fn check_fixtures() {
     let fixtures = files("tests/data/check", "il");
     assert!(fixtures.len() >= 15, "fixtures missing");
     for path in fixtures {
-        let rel = path
-            .strip_prefix(root())
-            .expect("under root")
-            .to_string_lossy()
-            .into_owned();
-        let name = path
-            .file_name()
-            .expect("name")
-            .to_string_lossy()
-            .into_owned();
+        let rel = path.strip_prefix(root()).expect("under root").to_string_lossy().into_owned();
+        let name = path.file_name().expect("name").to_string_lossy().into_owned();
         let run = aotsim(&["check", &rel]);
         let want_code = if name.starts_with("ok_") { 0 } else { 2 };
         if run.code != want_code {
-            failures.push(format!(
-                "{rel}: exit {} (want {want_code})\n{}{}",
-                run.code, run.stdout, run.stderr
-            ));
+            failures.push(format!("{rel}: exit {} (want {want_code})\n{}{}", run.code, run.stdout, run.stderr));
             continue;
         }
         if want_code == 2 {
@@ -41,10 +30,7 @@ fn check_fixtures() {
                 failures.push(format!("{rel}: panicked"));
             }
         }
-        let actual = format!(
-            "exit: {}\n--- stdout\n{}--- stderr\n{}",
-            run.code, run.stdout, run.stderr
-        );
+        let actual = format!("exit: {}\n--- stdout\n{}--- stderr\n{}", run.code, run.stdout, run.stderr);
         if let Err(e) = check_expect(&path.with_extension("expected"), &actual) {
             failures.push(e);
         }

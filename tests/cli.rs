@@ -7,60 +7,25 @@ use common::*;
 fn example_checks_and_trims() {
     let check = aotsim(&["check", "examples/webapi.il"]);
     assert_eq!(check.code, 0, "{}", check.stderr);
-    assert!(check
-        .stdout
-        .contains("entry point: App.Program::Main(string[])"));
+    assert!(check.stdout.contains("entry point: App.Program::Main(string[])"));
     let trim = aotsim(&["trim", "examples/webapi.il"]);
     assert_eq!(trim.code, 0, "{}", trim.stderr);
     // The README quotes this summary: keep them in step.
     let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
-    let table: String = trim
-        .stdout
-        .lines()
-        .skip(1)
-        .take(7)
-        .map(|l| format!("{l}\n"))
-        .collect();
-    assert!(
-        readme.contains(&table),
-        "README's trim summary is stale; it should contain:\n{table}"
-    );
+    let table: String = trim.stdout.lines().skip(1).take(7).map(|l| format!("{l}\n")).collect();
+    assert!(readme.contains(&table), "README's trim summary is stale; it should contain:\n{table}");
 }
 
 #[test]
 fn rta_removes_what_cha_keeps_on_the_example() {
-    let rta = aotsim(&[
-        "trim",
-        "examples/webapi.il",
-        "--list",
-        "kept",
-        "--format",
-        "json",
-    ]);
-    let cha = aotsim(&[
-        "trim",
-        "examples/webapi.il",
-        "--precision",
-        "cha",
-        "--list",
-        "kept",
-        "--format",
-        "json",
-    ]);
+    let rta = aotsim(&["trim", "examples/webapi.il", "--list", "kept", "--format", "json"]);
+    let cha = aotsim(&["trim", "examples/webapi.il", "--precision", "cha", "--list", "kept", "--format", "json"]);
     let names = |s: &str| -> Vec<String> {
         let v: serde_json::Value = serde_json::from_str(s).expect("json");
-        v["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .map(|i| i["name"].as_str().expect("name").to_string())
-            .collect()
+        v["items"].as_array().expect("items").iter().map(|i| i["name"].as_str().expect("name").to_string()).collect()
     };
     let (rta, cha) = (names(&rta.stdout), names(&cha.stdout));
-    assert!(
-        rta.iter().all(|n| cha.contains(n)),
-        "RTA kept something CHA removed"
-    );
+    assert!(rta.iter().all(|n| cha.contains(n)), "RTA kept something CHA removed");
     // Loggers the app never constructs: their Log is an interface implementation CHA keeps.
     let debug_log = "Microsoft.Extensions.Logging.DebugLogger::Log(string)".to_string();
     assert!(cha.contains(&debug_log) && !rta.contains(&debug_log));
@@ -69,41 +34,17 @@ fn rta_removes_what_cha_keeps_on_the_example() {
 
 #[test]
 fn why_explains_a_conditional_edge() {
-    let why = aotsim(&[
-        "why",
-        "examples/webapi.il",
-        "Microsoft.Extensions.Logging.ConsoleLogger::Log(string)",
-    ]);
+    let why = aotsim(&["why", "examples/webapi.il", "Microsoft.Extensions.Logging.ConsoleLogger::Log(string)"]);
     assert_eq!(why.code, 0, "{}", why.stderr);
     let lines: Vec<&str> = why.stdout.lines().collect();
-    assert!(
-        lines[1].contains("App.Program::Main(string[])") && lines[1].contains("root: entry point"),
-        "{}",
-        why.stdout
-    );
+    assert!(lines[1].contains("App.Program::Main(string[])") && lines[1].contains("root: entry point"), "{}", why.stdout);
     let last = lines.last().expect("chain");
-    assert!(
-        last.contains(
-            "interface_impl, because Microsoft.Extensions.Logging.ConsoleLogger (instantiated)"
-        ),
-        "{}",
-        why.stdout
-    );
-    let removed = aotsim(&[
-        "why",
-        "examples/webapi.il",
-        "Microsoft.Extensions.Logging.DebugLogger::Log(string)",
-    ]);
+    assert!(last.contains("interface_impl, because Microsoft.Extensions.Logging.ConsoleLogger (instantiated)"), "{}", why.stdout);
+    let removed = aotsim(&["why", "examples/webapi.il", "Microsoft.Extensions.Logging.DebugLogger::Log(string)"]);
     assert!(removed.stdout.contains("is removed"), "{}", removed.stdout);
     let unknown = aotsim(&["why", "examples/webapi.il", "App.Program::Mian(string[])"]);
     assert_eq!(unknown.code, 2);
-    assert!(
-        unknown
-            .stderr
-            .contains("did you mean: App.Program::Main(string[])"),
-        "{}",
-        unknown.stderr
-    );
+    assert!(unknown.stderr.contains("did you mean: App.Program::Main(string[])"), "{}", unknown.stderr);
 }
 
 #[test]
@@ -121,22 +62,14 @@ fn json_model_round_trips() {
     std::fs::write(&json_path, &json.stdout[..json.stdout.len() / 2]).expect("write");
     let bad = aotsim(&["check", json_path.to_str().expect("utf8")]);
     assert_eq!(bad.code, 2);
-    assert!(
-        bad.stderr.contains("webapi.json:1:") && bad.stderr.contains("not a program in JSON"),
-        "{}",
-        bad.stderr
-    );
+    assert!(bad.stderr.contains("webapi.json:1:") && bad.stderr.contains("not a program in JSON"), "{}", bad.stderr);
     // Valid JSON with a dangling id: a validation error, not a panic.
     let mut v: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
     v["methods"][0]["declaring_type"] = serde_json::json!(99999);
     std::fs::write(&json_path, v.to_string()).expect("write");
     let dangling = aotsim(&["check", json_path.to_str().expect("utf8")]);
     assert_eq!(dangling.code, 2, "{}", dangling.stderr);
-    assert!(
-        dangling.stderr.contains("does not exist"),
-        "{}",
-        dangling.stderr
-    );
+    assert!(dangling.stderr.contains("does not exist"), "{}", dangling.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -146,35 +79,20 @@ fn usage_errors_and_help() {
     assert_eq!(aotsim(&["frobnicate"]).code, 2);
     let missing = aotsim(&["check", "no/such/file.il"]);
     assert_eq!(missing.code, 2);
-    assert!(
-        missing.stderr.contains("no/such/file.il: cannot read"),
-        "{}",
-        missing.stderr
-    );
+    assert!(missing.stderr.contains("no/such/file.il: cannot read"), "{}", missing.stderr);
     let help = aotsim(&["--help"]);
     assert_eq!(help.code, 0);
-    assert!(
-        help.stdout.contains("Examples:") && help.stdout.contains("aotsim trim examples/webapi.il")
-    );
+    assert!(help.stdout.contains("Examples:") && help.stdout.contains("aotsim trim examples/webapi.il"));
 }
 
 #[test]
 fn timings_name_each_phase() {
     let run = aotsim(&["trim", "examples/webapi.il", "--timings"]);
-    let phases: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter_map(|l| l.strip_prefix("timing "))
-        .map(|l| l.split(' ').next().expect("phase"))
-        .collect();
+    let phases: Vec<&str> =
+        run.stderr.lines().filter_map(|l| l.strip_prefix("timing ")).map(|l| l.split(' ').next().expect("phase")).collect();
     assert_eq!(phases, ["read", "build", "trim", "compare", "report"]);
     for l in run.stderr.lines() {
-        let ms: f64 = l
-            .rsplit(' ')
-            .next()
-            .expect("ms")
-            .parse()
-            .expect("a number of milliseconds");
+        let ms: f64 = l.rsplit(' ').next().expect("ms").parse().expect("a number of milliseconds");
         assert!(ms >= 0.0);
     }
 }
@@ -202,40 +120,18 @@ fn graph_exports_typed_edges() {
     assert_eq!(csv.code, 0, "{}", csv.stderr);
     let mut lines = csv.stdout.lines();
     assert_eq!(lines.next(), Some("from,to,kind,condition"));
-    assert_eq!(
-        lines.next(),
-        Some("<root>,App.Program::Main(string[]),root,")
-    );
+    assert_eq!(lines.next(), Some("<root>,App.Program::Main(string[]),root,"));
     assert!(csv.stdout.contains("\"Microsoft.Extensions.Logging.ILogger::Log(string)\",\"Microsoft.Extensions.Logging.ConsoleLogger::Log(string)\",interface_impl,Microsoft.Extensions.Logging.ConsoleLogger (instantiated)")
         || csv.stdout.contains("Microsoft.Extensions.Logging.ILogger::Log(string),Microsoft.Extensions.Logging.ConsoleLogger::Log(string),interface_impl,Microsoft.Extensions.Logging.ConsoleLogger (instantiated)"));
     // --kept-only drops the edges into removed items.
     assert!(!csv.stdout.contains("DebugLogger::Log"));
     let all = aotsim(&["graph", "examples/webapi.il"]);
-    assert!(
-        all.stdout.contains("DebugLogger::Log")
-            && all.stdout.lines().count() > csv.stdout.lines().count()
-    );
-    let dgml = aotsim(&[
-        "graph",
-        "examples/webapi.il",
-        "--format",
-        "dgml",
-        "--kept-only",
-    ]);
+    assert!(all.stdout.contains("DebugLogger::Log") && all.stdout.lines().count() > csv.stdout.lines().count());
+    let dgml = aotsim(&["graph", "examples/webapi.il", "--format", "dgml", "--kept-only"]);
     let doc = roxmltree::Document::parse(&dgml.stdout).expect("DGML is XML");
     let links = doc.descendants().filter(|n| n.has_tag_name("Link")).count();
-    assert_eq!(
-        links,
-        csv.stdout.lines().count() - 1,
-        "one DGML link per CSV edge"
-    );
-    let dot = aotsim(&[
-        "graph",
-        "examples/webapi.il",
-        "--format",
-        "dot",
-        "--kept-only",
-    ]);
+    assert_eq!(links, csv.stdout.lines().count() - 1, "one DGML link per CSV edge");
+    let dot = aotsim(&["graph", "examples/webapi.il", "--format", "dot", "--kept-only"]);
     assert!(dot.stdout.starts_with("digraph aotsim {") && dot.stdout.trim_end().ends_with('}'));
     assert_eq!(dot.stdout.matches(" -> ").count(), links);
 }
@@ -245,23 +141,13 @@ fn trimmed_output_is_a_program_that_keeps_everything() {
     let dir = std::env::temp_dir().join(format!("aotsim-out-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("tmp");
     let out = dir.join("trimmed.il");
-    let run = aotsim(&[
-        "trim",
-        "examples/webapi.il",
-        "-o",
-        out.to_str().expect("utf8"),
-        "--format",
-        "json",
-    ]);
+    let run = aotsim(&["trim", "examples/webapi.il", "-o", out.to_str().expect("utf8"), "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let first: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
     let again = aotsim(&["trim", out.to_str().expect("utf8"), "--format", "json"]);
     assert_eq!(again.code, 0, "{}", again.stderr);
     let second: serde_json::Value = serde_json::from_str(&again.stdout).expect("json");
     assert_eq!(first["kept"], second["kept"]);
-    assert_eq!(
-        second["kept"], second["total"],
-        "the trimmed program trims to itself"
-    );
+    assert_eq!(second["kept"], second["total"], "the trimmed program trims to itself");
     let _ = std::fs::remove_dir_all(&dir);
 }

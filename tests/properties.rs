@@ -4,18 +4,11 @@
 use aotsim::gen::{generate, GenConfig, Rng};
 use aotsim::il::Program;
 use aotsim::trim::sweep::{permute, sweep};
-use aotsim::trim::{
-    reference::naive_kept, trim, DepGraph, EdgeKind, Item, Precision, Root, RootKind, TrimConfig,
-};
+use aotsim::trim::{reference::naive_kept, trim, DepGraph, EdgeKind, Item, Precision, Root, RootKind, TrimConfig};
 use proptest::prelude::*;
 
 fn program(methods: usize, seed: u64) -> Program {
-    generate(&GenConfig {
-        methods,
-        seed,
-        assemblies: 2,
-        features: true,
-    })
+    generate(&GenConfig { methods, seed, assemblies: 2, features: true })
 }
 
 const TOKENS: &[&str] = &[

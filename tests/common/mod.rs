@@ -23,11 +23,7 @@ pub struct Run {
 
 /// Runs `aotsim ARGS` in the workspace root.
 pub fn aotsim(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_aotsim"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("run aotsim");
+    let out = Command::new(env!("CARGO_BIN_EXE_aotsim")).args(args).current_dir(root()).output().expect("run aotsim");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -42,19 +38,12 @@ pub fn check_expect(expected: &Path, actual: &str) -> Result<(), String> {
         std::fs::write(expected, actual).expect("write expectation");
         return Ok(());
     }
-    let want = std::fs::read_to_string(expected).map_err(|e| {
-        format!(
-            "{}: {e} (run with UPDATE_EXPECT=1 to create it)",
-            expected.display()
-        )
-    })?;
+    let want =
+        std::fs::read_to_string(expected).map_err(|e| format!("{}: {e} (run with UPDATE_EXPECT=1 to create it)", expected.display()))?;
     if want == actual {
         Ok(())
     } else {
-        Err(format!(
-            "{} differs.\n--- expected\n{want}\n--- actual\n{actual}",
-            expected.display()
-        ))
+        Err(format!("{} differs.\n--- expected\n{want}\n--- actual\n{actual}", expected.display()))
     }
 }
 

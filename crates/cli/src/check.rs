@@ -49,10 +49,7 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
                 "  {} assemblies, {} types, {} methods, {} fields, {} properties, {} events, {} instructions",
                 s.assemblies, s.types, s.methods, s.fields, s.properties, s.events, s.instructions
             );
-            println!(
-                "  entry point: {}",
-                s.entry_point.as_deref().unwrap_or("(none)")
-            );
+            println!("  entry point: {}", s.entry_point.as_deref().unwrap_or("(none)"));
         }
     }
     t.phase("report");

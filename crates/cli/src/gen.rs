@@ -26,28 +26,16 @@ pub struct Args {
 }
 
 pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
-    let cfg = GenConfig {
-        methods: a.methods,
-        seed: a.seed,
-        assemblies: a.assemblies.max(1),
-        features: false,
-    };
+    let cfg = GenConfig { methods: a.methods, seed: a.seed, assemblies: a.assemblies.max(1), features: false };
     let p = generate(&cfg);
     t.phase("generate");
     let json = match &a.output {
-        Some(path) => path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json")),
+        Some(path) => path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")),
         None => a.format == Format::Json,
     };
-    let text = if json {
-        serde_json::to_string(p.data())?
-    } else {
-        aotsim_il_text::print(&p)
-    };
+    let text = if json { serde_json::to_string(p.data())? } else { aotsim_il_text::print(&p) };
     match &a.output {
-        Some(path) => std::fs::write(path, text)
-            .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?,
+        Some(path) => std::fs::write(path, text).map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?,
         None => print!("{text}"),
     }
     t.phase("write");

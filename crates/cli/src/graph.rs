@@ -59,10 +59,7 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
         }
     }
     let name = |n: u32| graph.layout.item(n).name(&p);
-    let mut used: Vec<u32> = edges
-        .iter()
-        .flat_map(|e| e.0.into_iter().chain([e.1]))
-        .collect();
+    let mut used: Vec<u32> = edges.iter().flat_map(|e| e.0.into_iter().chain([e.1])).collect();
     used.sort_unstable();
     used.dedup();
     let mut out = String::new();
@@ -72,13 +69,7 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
             for (from, to, kind, cond) in &edges {
                 let from = from.map_or("<root>".to_string(), name);
                 let cond = cond.map(name).unwrap_or_default();
-                let _ = writeln!(
-                    out,
-                    "{},{},{kind},{}",
-                    csv(&from),
-                    csv(&name(*to)),
-                    csv(&cond)
-                );
+                let _ = writeln!(out, "{},{},{kind},{}", csv(&from), csv(&name(*to)), csv(&cond));
             }
         }
         GraphFormat::Dot => {
@@ -106,12 +97,7 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
             out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<DirectedGraph xmlns=\"http://schemas.microsoft.com/vs/2009/dgml\">\n  <Nodes>\n");
             out.push_str("    <Node Id=\"root\" Label=\"&lt;root&gt;\" />\n");
             for &n in &used {
-                let _ = writeln!(
-                    out,
-                    "    <Node Id=\"{n}\" Label=\"{}\" Kept=\"{}\" />",
-                    xml(&name(n)),
-                    result.is_marked_node(n)
-                );
+                let _ = writeln!(out, "    <Node Id=\"{n}\" Label=\"{}\" Kept=\"{}\" />", xml(&name(n)), result.is_marked_node(n));
             }
             out.push_str("  </Nodes>\n  <Links>\n");
             for (from, to, kind, cond) in &edges {
@@ -120,11 +106,7 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
                     Some(c) => format!("{kind} if {}", name(*c)),
                     None => kind.to_string(),
                 };
-                let _ = writeln!(
-                    out,
-                    "    <Link Source=\"{from}\" Target=\"{to}\" Reason=\"{}\" />",
-                    xml(&reason)
-                );
+                let _ = writeln!(out, "    <Link Source=\"{from}\" Target=\"{to}\" Reason=\"{}\" />", xml(&reason));
             }
             out.push_str("  </Links>\n</DirectedGraph>\n");
         }
@@ -147,8 +129,5 @@ fn dot_str(s: &str) -> String {
 }
 
 fn xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }

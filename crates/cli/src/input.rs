@@ -33,28 +33,13 @@ fn fail(lines: Vec<String>) -> anyhow::Error {
 /// Reads `path` as a text-format program, or as JSON when it ends in `.json`.
 pub fn load_program(path: &Path) -> anyhow::Result<Program> {
     let shown = path.display().to_string();
-    let bytes =
-        std::fs::read(path).map_err(|e| fail(vec![format!("{shown}: cannot read: {e}")]))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        fail(vec![format!(
-            "{shown}: byte {}: not UTF-8 text",
-            e.utf8_error().valid_up_to()
-        )])
-    })?;
-    if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-    {
-        let data: ProgramData = serde_json::from_str(&text).map_err(|e| {
-            fail(vec![format!(
-                "{shown}:{}:{}: not a program in JSON: {e}",
-                e.line(),
-                e.column()
-            )])
-        })?;
-        return Program::from_data(data)
-            .map_err(|errs| fail(errs.into_iter().map(|e| format!("{shown}: {e}")).collect()));
+    let bytes = std::fs::read(path).map_err(|e| fail(vec![format!("{shown}: cannot read: {e}")]))?;
+    let text =
+        String::from_utf8(bytes).map_err(|e| fail(vec![format!("{shown}: byte {}: not UTF-8 text", e.utf8_error().valid_up_to())]))?;
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+        let data: ProgramData = serde_json::from_str(&text)
+            .map_err(|e| fail(vec![format!("{shown}:{}:{}: not a program in JSON: {e}", e.line(), e.column())]))?;
+        return Program::from_data(data).map_err(|errs| fail(errs.into_iter().map(|e| format!("{shown}: {e}")).collect()));
     }
-    aotsim_il_text::parse(&text, &shown)
-        .map_err(|errs| fail(errs.into_iter().map(|e| e.to_string()).collect()))
+    aotsim_il_text::parse(&text, &shown).map_err(|errs| fail(errs.into_iter().map(|e| e.to_string()).collect()))
 }

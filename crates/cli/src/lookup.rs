@@ -16,30 +16,10 @@ pub fn find_items(p: &Program, name: &str) -> Vec<Item> {
     if let Some((ty, member)) = name.split_once("::") {
         for &t in p.names().types_named(ty) {
             let td = &p.types[t];
-            out.extend(
-                td.methods
-                    .iter()
-                    .filter(|&&m| p.method_name(m) == name)
-                    .map(|&m| Item::Method(m)),
-            );
-            out.extend(
-                td.fields
-                    .iter()
-                    .filter(|&&f| p.fields[f].name == member)
-                    .map(|&f| Item::Field(f)),
-            );
-            out.extend(
-                td.properties
-                    .iter()
-                    .filter(|&&x| p.properties[x].name == member)
-                    .map(|&x| Item::Property(x)),
-            );
-            out.extend(
-                td.events
-                    .iter()
-                    .filter(|&&e| p.events[e].name == member)
-                    .map(|&e| Item::Event(e)),
-            );
+            out.extend(td.methods.iter().filter(|&&m| p.method_name(m) == name).map(|&m| Item::Method(m)));
+            out.extend(td.fields.iter().filter(|&&f| p.fields[f].name == member).map(|&f| Item::Field(f)));
+            out.extend(td.properties.iter().filter(|&&x| p.properties[x].name == member).map(|&x| Item::Property(x)));
+            out.extend(td.events.iter().filter(|&&e| p.events[e].name == member).map(|&e| Item::Event(e)));
         }
     }
     out
@@ -66,18 +46,10 @@ pub fn suggestions(p: &Program, name: &str) -> Vec<String> {
             .collect(),
         _ => p.types.ids().map(|t| p.type_name(t).to_string()).collect(),
     };
-    let mut scored: Vec<(usize, String)> = candidates
-        .into_iter()
-        .map(|c| (edit_distance(&c, name), c))
-        .collect();
+    let mut scored: Vec<(usize, String)> = candidates.into_iter().map(|c| (edit_distance(&c, name), c)).collect();
     scored.sort();
     let best = scored.first().map_or(0, |s| s.0);
-    scored
-        .into_iter()
-        .take_while(|(d, _)| *d <= best + 2)
-        .take(5)
-        .map(|(_, c)| c)
-        .collect()
+    scored.into_iter().take_while(|(d, _)| *d <= best + 2).take(5).map(|(_, c)| c).collect()
 }
 
 /// Levenshtein distance over characters.
@@ -87,9 +59,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, &cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
         }
         prev = cur;
     }

@@ -10,20 +10,14 @@ pub struct Timings {
 
 impl Timings {
     pub fn new(enabled: bool) -> Self {
-        Timings {
-            enabled,
-            last: Instant::now(),
-        }
+        Timings { enabled, last: Instant::now() }
     }
 
     /// Ends the current phase, named `phase`.
     pub fn phase(&mut self, phase: &str) {
         let now = Instant::now();
         if self.enabled {
-            eprintln!(
-                "timing {phase} {:.3}",
-                (now - self.last).as_secs_f64() * 1000.0
-            );
+            eprintln!("timing {phase} {:.3}", (now - self.last).as_secs_f64() * 1000.0);
         }
         self.last = now;
     }

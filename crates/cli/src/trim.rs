@@ -5,9 +5,7 @@ use crate::output::{print_json, Timings};
 use crate::Format;
 use aotsim_il::Program;
 use aotsim_trim::descriptor::read_descriptor;
-use aotsim_trim::{
-    Counts, DepGraph, Diagnostic, Item, Precision, Reason, Root, RootKind, TrimConfig, TrimResult,
-};
+use aotsim_trim::{Counts, DepGraph, Diagnostic, Item, Precision, Reason, Root, RootKind, TrimConfig, TrimResult};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -55,17 +53,11 @@ pub struct TrimArgs {
 }
 
 fn parse_feature(s: &str) -> Result<(String, bool), String> {
-    let (name, value) = s
-        .split_once('=')
-        .ok_or_else(|| format!("expected NAME=true or NAME=false, got '{s}'"))?;
+    let (name, value) = s.split_once('=').ok_or_else(|| format!("expected NAME=true or NAME=false, got '{s}'"))?;
     let value = match value {
         "true" => true,
         "false" => false,
-        other => {
-            return Err(format!(
-                "feature value must be true or false, got '{other}'"
-            ))
-        }
+        other => return Err(format!("feature value must be true or false, got '{other}'")),
     };
     Ok((name.to_string(), value))
 }
@@ -91,22 +83,15 @@ impl TrimArgs {
         for r in &self.roots {
             let items = find_items(p, r);
             if items.is_empty() {
-                return Err(input_error(vec![format!(
-                    "--root {r}: no item has this name"
-                )]));
+                return Err(input_error(vec![format!("--root {r}: no item has this name")]));
             }
-            config.roots.extend(items.into_iter().map(|item| Root {
-                item,
-                kind: RootKind::Explicit,
-            }));
+            config.roots.extend(items.into_iter().map(|item| Root { item, kind: RootKind::Explicit }));
         }
         let mut diagnostics = Vec::new();
         for path in &self.descriptors {
             let shown = path.display().to_string();
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| input_error(vec![format!("{shown}: cannot read: {e}")]))?;
-            let d = read_descriptor(p, &text, &shown, &config.features)
-                .map_err(|e| input_error(vec![e.to_string()]))?;
+            let text = std::fs::read_to_string(path).map_err(|e| input_error(vec![format!("{shown}: cannot read: {e}")]))?;
+            let d = read_descriptor(p, &text, &shown, &config.features).map_err(|e| input_error(vec![e.to_string()]))?;
             config.roots.extend(d.roots);
             diagnostics.extend(d.diagnostics);
         }
@@ -206,40 +191,22 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
     let result = aotsim_trim::mark(graph, &p, &config);
     t.phase("trim");
     let beyond_cha = (precision == Precision::Rta).then(|| {
-        let cha = aotsim_trim::trim(
-            &p,
-            &TrimConfig {
-                precision: Precision::Cha,
-                ..config.clone()
-            },
-        );
+        let cha = aotsim_trim::trim(&p, &TrimConfig { precision: Precision::Cha, ..config.clone() });
         minus(cha.kept_count(), result.kept_count())
     });
     t.phase("compare");
     if let Some(path) = &a.output {
         let swept = aotsim_trim::sweep::sweep(&p, &result);
-        let json = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        let text = if json {
-            serde_json::to_string(swept.data())?
-        } else {
-            aotsim_il_text::print(&swept)
-        };
-        std::fs::write(path, text)
-            .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
+        let json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let text = if json { serde_json::to_string(swept.data())? } else { aotsim_il_text::print(&swept) };
+        std::fs::write(path, text).map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
         t.phase("write");
     }
     let items = a.list.map(|l| list(&p, &result, l));
     let report = Report {
         file: a.file.display().to_string(),
         precision,
-        roots: result
-            .roots()
-            .iter()
-            .filter(|r| !matches!(r.item, Item::Instantiated(_)))
-            .map(|r| r.item.name(&p))
-            .collect(),
+        roots: result.roots().iter().filter(|r| !matches!(r.item, Item::Instantiated(_))).map(|r| r.item.name(&p)).collect(),
         kept: result.kept_count(),
         total: total_counts(&p),
         removed_beyond_cha: beyond_cha,
@@ -267,12 +234,7 @@ fn list(p: &Program, r: &TrimResult, which: ListArg) -> Vec<ListedItem> {
         .map(|item| {
             let reason = r.reason(item);
             let by = reason.as_ref().and_then(|x| x.by).map(|b| b.name(p));
-            ListedItem {
-                kind: item.kind_name(),
-                name: item.name(p),
-                reason,
-                by,
-            }
+            ListedItem { kind: item.kind_name(), name: item.name(p), reason, by }
         })
         .collect()
 }
@@ -283,17 +245,8 @@ fn print_text(r: &Report) {
         Precision::Cha => "CHA",
     };
     let shown: Vec<&str> = r.roots.iter().take(3).map(String::as_str).collect();
-    let more = if r.roots.len() > 3 {
-        format!(", … ({} more)", r.roots.len() - 3)
-    } else {
-        String::new()
-    };
-    println!(
-        "{}: trimmed with {prec} from {} root(s): {}{more}",
-        r.file,
-        r.roots.len(),
-        shown.join(", ")
-    );
+    let more = if r.roots.len() > 3 { format!(", … ({} more)", r.roots.len() - 3) } else { String::new() };
+    println!("{}: trimmed with {prec} from {} root(s): {}{more}", r.file, r.roots.len(), shown.join(", "));
     println!("{:<12}{:>8}{:>8}{:>10}", "", "kept", "total", "removed");
     let rows = [
         ("assemblies", r.kept.assemblies, r.total.assemblies),
@@ -304,11 +257,7 @@ fn print_text(r: &Report) {
         ("events", r.kept.events, r.total.events),
     ];
     for (name, kept, total) in rows {
-        let pct = if total == 0 {
-            0.0
-        } else {
-            100.0 * (total - kept) as f64 / total as f64
-        };
+        let pct = if total == 0 { 0.0 } else { 100.0 * (total - kept) as f64 / total as f64 };
         println!("{name:<12}{kept:>8}{total:>8}{pct:>9.1}%");
     }
     if let Some(b) = r.removed_beyond_cha {

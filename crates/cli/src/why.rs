@@ -64,11 +64,7 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
             chain: result
                 .why_chain(item)
                 .into_iter()
-                .map(|step| NamedStep {
-                    name: step.item.name(&p),
-                    also_name: step.reason.also.map(|x| x.name(&p)),
-                    step,
-                })
+                .map(|step| NamedStep { name: step.item.name(&p), also_name: step.reason.also.map(|x| x.name(&p)), step })
                 .collect(),
         })
         .collect();
@@ -88,12 +84,7 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
                         (None, None) => s.step.reason.kind.to_string(),
                     };
                     let arrow = if i == 0 { "   " } else { "-> " };
-                    println!(
-                        "  {}{arrow}{} {}  [{why}]",
-                        "  ".repeat(i.min(1)),
-                        s.step.item.kind_name(),
-                        s.name
-                    );
+                    println!("  {}{arrow}{} {}  [{why}]", "  ".repeat(i.min(1)), s.step.item.kind_name(), s.name);
                 }
             }
         }

@@ -27,12 +27,7 @@ pub struct GenConfig {
 impl GenConfig {
     /// `methods` methods from `seed`, with defaults for the rest.
     pub fn new(methods: usize, seed: u64) -> Self {
-        GenConfig {
-            methods,
-            seed,
-            assemblies: 4,
-            features: false,
-        }
+        GenConfig { methods, seed, assemblies: 4, features: false }
     }
 }
 
@@ -116,8 +111,7 @@ pub fn generate(cfg: &GenConfig) -> Program {
     g.b.assembly_mut(app).references = asms.clone();
     g.app(app);
     g.fill_bodies();
-    g.b.finish()
-        .unwrap_or_else(|errs| panic!("generator produced an invalid program: {}", errs[0]))
+    g.b.finish().unwrap_or_else(|errs| panic!("generator produced an invalid program: {}", errs[0]))
 }
 
 impl Gen {
@@ -150,33 +144,20 @@ impl Gen {
 
     fn method(&mut self, ty: TypeId, name: &str, ret: TypeRefId, params: &[TypeRefId]) -> MethodId {
         let m = self.b.add_method(ty, name, ret);
-        self.b.method_mut(m).params = params
-            .iter()
-            .enumerate()
-            .map(|(i, &ty)| Param {
-                name: format!("a{i}"),
-                ty,
-                attributes: Vec::new(),
-            })
-            .collect();
+        self.b.method_mut(m).params =
+            params.iter().enumerate().map(|(i, &ty)| Param { name: format!("a{i}"), ty, attributes: Vec::new() }).collect();
         self.n_methods += 1;
         m
     }
 
     fn core(&mut self) {
         let core = self.b.add_assembly("System.Private.CoreLib");
-        self.object = self
-            .b
-            .add_type(core, None, "System", "Object", TypeKind::Class);
+        self.object = self.b.add_type(core, None, "System", "Object", TypeKind::Class);
         self.object_ctor = self.method(self.object, ".ctor", self.void, &[]);
         self.bodies.push((self.object_ctor, 0));
         let string = self.b.type_ref(TypeSig::Prim(Prim::String));
         let obj = self.b.type_ref(TypeSig::Prim(Prim::Object));
-        for (name, ret, params) in [
-            ("ToString", string, vec![]),
-            ("Equals", self.int32, vec![obj]),
-            ("GetHashCode", self.int32, vec![]),
-        ] {
+        for (name, ret, params) in [("ToString", string, vec![]), ("Equals", self.int32, vec![obj]), ("GetHashCode", self.int32, vec![])] {
             let m = self.method(self.object, name, ret, &params);
             self.b.method_mut(m).flags.is_virtual = true;
             self.bodies.push((m, 0));
@@ -184,39 +165,18 @@ impl Gen {
         }
         let object_sig = self.b.type_ref(TypeSig::Def(self.object));
         // IEnumerable<T> and List<T> : IEnumerable<T>.
-        self.ienum = self.b.add_type(
-            core,
-            None,
-            "System.Collections.Generic",
-            "IEnumerable`1",
-            TypeKind::Interface,
-        );
-        self.b.type_mut(self.ienum).generic_params = vec![GenericParam {
-            name: "T".into(),
-            attributes: Vec::new(),
-        }];
+        self.ienum = self.b.add_type(core, None, "System.Collections.Generic", "IEnumerable`1", TypeKind::Interface);
+        self.b.type_mut(self.ienum).generic_params = vec![GenericParam { name: "T".into(), attributes: Vec::new() }];
         self.ienum_get = self.method(self.ienum, "GetEnumerator", obj, &[]);
         let f = &mut self.b.method_mut(self.ienum_get).flags;
         f.is_virtual = true;
         f.is_abstract = true;
         f.is_newslot = true;
-        self.list = self.b.add_type(
-            core,
-            None,
-            "System.Collections.Generic",
-            "List`1",
-            TypeKind::Class,
-        );
-        self.b.type_mut(self.list).generic_params = vec![GenericParam {
-            name: "T".into(),
-            attributes: Vec::new(),
-        }];
+        self.list = self.b.add_type(core, None, "System.Collections.Generic", "List`1", TypeKind::Class);
+        self.b.type_mut(self.list).generic_params = vec![GenericParam { name: "T".into(), attributes: Vec::new() }];
         self.b.type_mut(self.list).base = Some(object_sig);
         let t0 = self.b.type_ref(TypeSig::Var(0));
-        let ienum_t = self.b.type_ref(TypeSig::Inst {
-            def: self.ienum,
-            args: vec![t0],
-        });
+        let ienum_t = self.b.type_ref(TypeSig::Inst { def: self.ienum, args: vec![t0] });
         self.b.type_mut(self.list).interfaces.push(ienum_t);
         let items_ty = self.b.type_ref(TypeSig::Array(t0));
         self.b.add_field(self.list, "items", items_ty);
@@ -231,17 +191,13 @@ impl Gen {
             self.bodies.push((m, 0));
         }
         if self.cfg.features {
-            let attr = self
-                .b
-                .add_type(core, None, "System", "ObsoleteAttribute", TypeKind::Class);
+            let attr = self.b.add_type(core, None, "System", "ObsoleteAttribute", TypeKind::Class);
             self.b.type_mut(attr).base = Some(object_sig);
             self.b.type_mut(attr).is_sealed = true;
             let c = self.method(attr, ".ctor", self.void, &[string]);
             self.bodies.push((c, 0));
             self.attr_ctor = Some(c);
-            let e = self
-                .b
-                .add_type(core, None, "System", "Color", TypeKind::Enum);
+            let e = self.b.add_type(core, None, "System", "Color", TypeKind::Enum);
             for (i, n) in ["Red", "Green"].iter().enumerate() {
                 let es = self.b.type_ref(TypeSig::Def(e));
                 let f = self.b.add_field(e, n, es);
@@ -257,9 +213,7 @@ impl Gen {
         // Interfaces first, about one per eight classes.
         let n_ifaces = (budget / 60).max(1);
         for i in 0..n_ifaces {
-            let it = self
-                .b
-                .add_type(asm, None, &ns, &format!("IService{i}"), TypeKind::Interface);
+            let it = self.b.add_type(asm, None, &ns, &format!("IService{i}"), TypeKind::Interface);
             let n = 1 + self.rng.below(3);
             let mut slots = Vec::new();
             for s in 0..n {
@@ -281,11 +235,7 @@ impl Gen {
 
     fn class(&mut self, asm: AssemblyId, asm_index: usize, ns: &str, k: usize) {
         let features = self.cfg.features;
-        let name = if features && k % 7 == 3 {
-            format!("<>c__{k}")
-        } else {
-            format!("Type{k}")
-        };
+        let name = if features && k % 7 == 3 { format!("<>c__{k}") } else { format!("Type{k}") };
         let ty = self.b.add_type(asm, None, ns, &name, TypeKind::Class);
         // Base: Object, or a recent class of this or an earlier assembly (deep hierarchies).
         let base_pick = if !self.classes.is_empty() && self.rng.chance(70) {
@@ -296,18 +246,8 @@ impl Gen {
             None
         };
         let (base_ty, base_ctor, depth, inherited) = match base_pick {
-            Some(c) => (
-                self.classes[c].id,
-                self.classes[c].ctor,
-                self.classes[c].depth + 1,
-                self.classes[c].virtuals.clone(),
-            ),
-            None => (
-                self.object,
-                self.object_ctor,
-                1,
-                self.object_virtuals.clone(),
-            ),
+            Some(c) => (self.classes[c].id, self.classes[c].ctor, self.classes[c].depth + 1, self.classes[c].virtuals.clone()),
+            None => (self.object, self.object_ctor, 1, self.object_virtuals.clone()),
         };
         let base_sig = self.b.type_ref(TypeSig::Def(base_ty));
         self.b.type_mut(ty).base = Some(base_sig);
@@ -324,21 +264,9 @@ impl Gen {
             depth,
         };
         // The ctor calls the base ctor first.
-        self.b.method_mut(ctor).body = Some(Body {
-            locals: Vec::new(),
-            instrs: Vec::new(),
-        });
-        let base_ctor_ref = self.b.method_ref(MethodRef {
-            owner: base_sig,
-            method: base_ctor,
-            generic_args: Vec::new(),
-        });
-        self.b
-            .method_mut(ctor)
-            .body
-            .as_mut()
-            .expect("just set")
-            .instrs = vec![Instr::LdArg(0), Instr::Call(base_ctor_ref)];
+        self.b.method_mut(ctor).body = Some(Body { locals: Vec::new(), instrs: Vec::new() });
+        let base_ctor_ref = self.b.method_ref(MethodRef { owner: base_sig, method: base_ctor, generic_args: Vec::new() });
+        self.b.method_mut(ctor).body.as_mut().expect("just set").instrs = vec![Instr::LdArg(0), Instr::Call(base_ctor_ref)];
         // Override some inherited virtuals.
         for &v in &inherited {
             if self.rng.chance(35) {
@@ -354,12 +282,7 @@ impl Gen {
         }
         // A new virtual slot now and then.
         if self.rng.chance(30) {
-            let m = self.method(
-                ty,
-                &format!("Virt{}", self.classes.len()),
-                self.int32,
-                &[self.int32],
-            );
+            let m = self.method(ty, &format!("Virt{}", self.classes.len()), self.int32, &[self.int32]);
             let f = &mut self.b.method_mut(m).flags;
             f.is_virtual = true;
             f.is_newslot = true;
@@ -412,9 +335,7 @@ impl Gen {
         }
         if self.rng.chance(20) {
             let asm = self.b.data().types[ty].assembly;
-            let n = self
-                .b
-                .add_type(asm, Some(ty), "", "Nested", TypeKind::Class);
+            let n = self.b.add_type(asm, Some(ty), "", "Nested", TypeKind::Class);
             let os = self.b.type_ref(TypeSig::Def(self.object));
             self.b.type_mut(n).base = Some(os);
             self.b.type_mut(n).visibility = Visibility::Private;
@@ -433,9 +354,7 @@ impl Gen {
     }
 
     fn app(&mut self, app: AssemblyId) {
-        let program = self
-            .b
-            .add_type(app, None, "App", "Program", TypeKind::Class);
+        let program = self.b.add_type(app, None, "App", "Program", TypeKind::Class);
         let os = self.b.type_ref(TypeSig::Def(self.object));
         self.b.type_mut(program).base = Some(os);
         self.b.type_mut(program).is_abstract = true;
@@ -458,47 +377,23 @@ impl Gen {
             self.edge_into(&mut instrs, c, true);
         }
         instrs.push(Instr::Ret);
-        self.b.method_mut(main).body = Some(Body {
-            locals: Vec::new(),
-            instrs,
-        });
+        self.b.method_mut(main).body = Some(Body { locals: Vec::new(), instrs });
     }
 
     /// Emits an edge-creating instruction sequence towards class `c`.
     fn edge_into(&mut self, out: &mut Vec<Instr>, c: usize, construct: bool) {
         let ci = &self.classes[c];
         let owner = self.b.type_ref(TypeSig::Def(ci.id));
-        let r = |g: &mut Gen, m: MethodId| {
-            g.b.method_ref(MethodRef {
-                owner,
-                method: m,
-                generic_args: Vec::new(),
-            })
-        };
-        let (ctor, statics, virtuals, instance, fields) = (
-            ci.ctor,
-            ci.statics.clone(),
-            ci.virtuals.clone(),
-            ci.instance.clone(),
-            ci.fields.clone(),
-        );
+        let r = |g: &mut Gen, m: MethodId| g.b.method_ref(MethodRef { owner, method: m, generic_args: Vec::new() });
+        let (ctor, statics, virtuals, instance, fields) =
+            (ci.ctor, ci.statics.clone(), ci.virtuals.clone(), ci.instance.clone(), ci.fields.clone());
         if construct || statics.is_empty() && instance.is_empty() {
             let cr = r(self, ctor);
             out.push(Instr::NewObj(cr));
-            if let (false, Some(&v)) = (
-                virtuals.is_empty(),
-                virtuals.get(self.rng.below(virtuals.len().max(1))),
-            ) {
-                let (decl, n_params) = (
-                    self.b.data().methods[v].declaring_type,
-                    self.b.data().methods[v].params.len(),
-                );
+            if let (false, Some(&v)) = (virtuals.is_empty(), virtuals.get(self.rng.below(virtuals.len().max(1)))) {
+                let (decl, n_params) = (self.b.data().methods[v].declaring_type, self.b.data().methods[v].params.len());
                 let vowner = self.b.type_ref(TypeSig::Def(decl));
-                let vr = self.b.method_ref(MethodRef {
-                    owner: vowner,
-                    method: v,
-                    generic_args: Vec::new(),
-                });
+                let vr = self.b.method_ref(MethodRef { owner: vowner, method: v, generic_args: Vec::new() });
                 for _ in 0..n_params {
                     out.push(Instr::LdNull);
                 }
@@ -540,11 +435,7 @@ impl Gen {
         let bodies = std::mem::take(&mut self.bodies);
         let n_classes = self.classes.len();
         for (m, kind) in bodies {
-            let mut instrs = self.b.data().methods[m]
-                .body
-                .as_ref()
-                .map(|b| b.instrs.clone())
-                .unwrap_or_default();
+            let mut instrs = self.b.data().methods[m].body.as_ref().map(|b| b.instrs.clone()).unwrap_or_default();
             if kind == 1 && n_classes > 0 {
                 let owner_asm = self.class_asm_of(m);
                 for _ in 0..(3 + self.rng.below(4)) {
@@ -558,37 +449,12 @@ impl Gen {
                     // A generic collection of some class: List<C>.Add and IEnumerable<C>.
                     let c = self.pick_class(owner_asm);
                     let arg = self.b.type_ref(TypeSig::Def(self.classes[c].id));
-                    let lt = self.b.type_ref(TypeSig::Inst {
-                        def: self.list,
-                        args: vec![arg],
-                    });
-                    let et = self.b.type_ref(TypeSig::Inst {
-                        def: self.ienum,
-                        args: vec![arg],
-                    });
-                    let ctor = self.b.method_ref(MethodRef {
-                        owner: lt,
-                        method: self.list_ctor,
-                        generic_args: Vec::new(),
-                    });
-                    let add = self.b.method_ref(MethodRef {
-                        owner: lt,
-                        method: self.list_add,
-                        generic_args: Vec::new(),
-                    });
-                    let get = self.b.method_ref(MethodRef {
-                        owner: et,
-                        method: self.ienum_get,
-                        generic_args: Vec::new(),
-                    });
-                    instrs.extend([
-                        Instr::NewObj(ctor),
-                        Instr::Dup,
-                        Instr::LdNull,
-                        Instr::CallVirt(add),
-                        Instr::CallVirt(get),
-                        Instr::Pop,
-                    ]);
+                    let lt = self.b.type_ref(TypeSig::Inst { def: self.list, args: vec![arg] });
+                    let et = self.b.type_ref(TypeSig::Inst { def: self.ienum, args: vec![arg] });
+                    let ctor = self.b.method_ref(MethodRef { owner: lt, method: self.list_ctor, generic_args: Vec::new() });
+                    let add = self.b.method_ref(MethodRef { owner: lt, method: self.list_add, generic_args: Vec::new() });
+                    let get = self.b.method_ref(MethodRef { owner: et, method: self.ienum_get, generic_args: Vec::new() });
+                    instrs.extend([Instr::NewObj(ctor), Instr::Dup, Instr::LdNull, Instr::CallVirt(add), Instr::CallVirt(get), Instr::Pop]);
                 }
                 if self.cfg.features && self.rng.chance(20) {
                     let s = self.b.string("tab\there \"quoted\"");
@@ -603,25 +469,15 @@ impl Gen {
             instrs.push(Instr::Ret);
             let il_size = instrs.iter().map(Instr::encoded_size).sum();
             let md = self.b.method_mut(m);
-            md.body = Some(Body {
-                locals: Vec::new(),
-                instrs,
-            });
+            md.body = Some(Body { locals: Vec::new(), instrs });
             md.il_size = il_size;
         }
         for m in self.b.data().methods.ids().collect::<Vec<_>>() {
             let md = self.b.data().methods[m].clone();
             if md.body.is_none() && !md.flags.is_abstract {
-                let instrs = if md.ret == self.void {
-                    vec![Instr::Ret]
-                } else {
-                    vec![Instr::LdcI4(0), Instr::Ret]
-                };
+                let instrs = if md.ret == self.void { vec![Instr::Ret] } else { vec![Instr::LdcI4(0), Instr::Ret] };
                 self.b.method_mut(m).il_size = instrs.iter().map(Instr::encoded_size).sum();
-                self.b.method_mut(m).body = Some(Body {
-                    locals: Vec::new(),
-                    instrs,
-                });
+                self.b.method_mut(m).body = Some(Body { locals: Vec::new(), instrs });
             }
         }
     }

@@ -12,17 +12,8 @@ pub(crate) struct Part {
 #[derive(Clone, Debug)]
 pub(crate) enum TyAst {
     Prim(Prim),
-    Var {
-        method: bool,
-        index: u16,
-    },
-    Named {
-        asm: Option<String>,
-        parts: Vec<Part>,
-        nested: Vec<Part>,
-        args: Vec<TyAst>,
-        pos: Pos,
-    },
+    Var { method: bool, index: u16 },
+    Named { asm: Option<String>, parts: Vec<Part>, nested: Vec<Part>, args: Vec<TyAst>, pos: Pos },
     Array(Box<TyAst>),
     ByRef(Box<TyAst>),
     Ptr(Box<TyAst>),

@@ -31,9 +31,7 @@ pub(crate) struct Token {
     pub glued: bool,
 }
 
-const PUNCT: [&str; 18] = [
-    "::", "!!", "{", "}", "(", ")", "<", ">", "[", "]", ",", ";", ":", "/", "&", "*", "|", "=",
-];
+const PUNCT: [&str; 18] = ["::", "!!", "{", "}", "(", ")", "<", ">", "[", "]", ",", ";", ":", "/", "&", "*", "|", "="];
 
 pub(crate) fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
     let chars: Vec<char> = src.chars().collect();
@@ -91,16 +89,11 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
                 let n = special.chars().count();
                 let word: String = chars[i..chars.len().min(i + n)].iter().collect();
                 let after = chars.get(i + n).copied();
-                if word == special && !after.is_some_and(|a| a.is_ascii_alphanumeric() || a == '_')
-                {
+                if word == special && !after.is_some_and(|a| a.is_ascii_alphanumeric() || a == '_') {
                     for _ in 0..n {
                         bump!();
                     }
-                    out.push(Token {
-                        tok: Tok::Ident(special.to_string()),
-                        pos,
-                        glued: was_glued,
-                    });
+                    out.push(Token { tok: Tok::Ident(special.to_string()), pos, glued: was_glued });
                     break;
                 }
             }
@@ -111,30 +104,19 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
         if c.is_ascii_alphabetic() || c == '_' {
             let start = i;
             bump!();
-            while i < chars.len()
-                && (chars[i].is_ascii_alphanumeric() || matches!(chars[i], '_' | '`' | '$' | '@'))
-            {
+            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || matches!(chars[i], '_' | '`' | '$' | '@')) {
                 bump!();
             }
             let word: String = chars[start..i].iter().collect();
-            out.push(Token {
-                tok: Tok::Ident(word),
-                pos,
-                glued: was_glued,
-            });
+            out.push(Token { tok: Tok::Ident(word), pos, glued: was_glued });
             continue;
         }
         if c == '.' {
             bump!();
-            out.push(Token {
-                tok: Tok::Punct("."),
-                pos,
-                glued: was_glued,
-            });
+            out.push(Token { tok: Tok::Punct("."), pos, glued: was_glued });
             continue;
         }
-        if c.is_ascii_digit() || (c == '-' && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit()))
-        {
+        if c.is_ascii_digit() || (c == '-' && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit())) {
             let start = i;
             bump!();
             let hex = c == '0' && matches!(chars.get(i), Some('x') | Some('X'));
@@ -145,23 +127,10 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
                 bump!();
             }
             let text: String = chars[start..i].iter().filter(|&&c| c != '_').collect();
-            let value = if hex {
-                i64::from_str_radix(&text[2..], 16).ok()
-            } else {
-                text.parse::<i64>().ok()
-            };
+            let value = if hex { i64::from_str_radix(&text[2..], 16).ok() } else { text.parse::<i64>().ok() };
             match value {
-                Some(v) => out.push(Token {
-                    tok: Tok::Int(v),
-                    pos,
-                    glued: was_glued,
-                }),
-                None => {
-                    return Err(ParseError::at(
-                        pos,
-                        format!("`{text}` is not an integer that fits in 64 bits"),
-                    ))
-                }
+                Some(v) => out.push(Token { tok: Tok::Int(v), pos, glued: was_glued }),
+                None => return Err(ParseError::at(pos, format!("`{text}` is not an integer that fits in 64 bits"))),
             }
             continue;
         }
@@ -171,15 +140,8 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
             let mut s = String::new();
             loop {
                 if i >= chars.len() || chars[i] == '\n' {
-                    let what = if quote == '"' {
-                        "string"
-                    } else {
-                        "quoted name"
-                    };
-                    return Err(ParseError::at(
-                        pos,
-                        format!("{what} is not closed before the end of the line"),
-                    ));
+                    let what = if quote == '"' { "string" } else { "quoted name" };
+                    return Err(ParseError::at(pos, format!("{what} is not closed before the end of the line")));
                 }
                 let ch = chars[i];
                 if ch == quote {
@@ -200,12 +162,7 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
                         '\\' => '\\',
                         '"' => '"',
                         '\'' => '\'',
-                        other => {
-                            return Err(ParseError::at(
-                                esc_pos,
-                                format!("unknown escape `\\{other}`"),
-                            ))
-                        }
+                        other => return Err(ParseError::at(esc_pos, format!("unknown escape `\\{other}`"))),
                     });
                     bump!();
                     continue;
@@ -213,16 +170,8 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
                 s.push(ch);
                 bump!();
             }
-            let tok = if quote == '"' {
-                Tok::Str(s)
-            } else {
-                Tok::Quoted(s)
-            };
-            out.push(Token {
-                tok,
-                pos,
-                glued: was_glued,
-            });
+            let tok = if quote == '"' { Tok::Str(s) } else { Tok::Quoted(s) };
+            out.push(Token { tok, pos, glued: was_glued });
             continue;
         }
         let rest: String = chars[i..chars.len().min(i + 2)].iter().collect();
@@ -230,31 +179,16 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
             for _ in 0..p.len() {
                 bump!();
             }
-            out.push(Token {
-                tok: Tok::Punct(p),
-                pos,
-                glued: was_glued,
-            });
+            out.push(Token { tok: Tok::Punct(p), pos, glued: was_glued });
             continue;
         }
         if c == '!' {
             bump!();
-            out.push(Token {
-                tok: Tok::Punct("!"),
-                pos,
-                glued: was_glued,
-            });
+            out.push(Token { tok: Tok::Punct("!"), pos, glued: was_glued });
             continue;
         }
-        return Err(ParseError::at(
-            pos,
-            format!("unexpected character `{}`", c.escape_debug()),
-        ));
+        return Err(ParseError::at(pos, format!("unexpected character `{}`", c.escape_debug())));
     }
-    out.push(Token {
-        tok: Tok::Eof,
-        pos: Pos { line, col },
-        glued: false,
-    });
+    out.push(Token { tok: Tok::Eof, pos: Pos { line, col }, glued: false });
     Ok(out)
 }

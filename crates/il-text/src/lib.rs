@@ -32,11 +32,7 @@ pub struct ParseError {
 
 impl ParseError {
     pub(crate) fn at(pos: Pos, message: impl Into<String>) -> Self {
-        ParseError {
-            file: String::new(),
-            pos,
-            message: message.into(),
-        }
+        ParseError { file: String::new(), pos, message: message.into() }
     }
 }
 
@@ -51,8 +47,6 @@ pub fn parse(src: &str, file: &str) -> Result<Program, Vec<ParseError>> {
         errs
     };
     let toks = lexer::lex(src).map_err(|e| with_file(vec![e]))?;
-    let asts = parser::Parser::new(toks)
-        .file()
-        .map_err(|e| with_file(vec![e]))?;
+    let asts = parser::Parser::new(toks).file().map_err(|e| with_file(vec![e]))?;
     lower::Lowerer::new().lower(&asts).map_err(with_file)
 }

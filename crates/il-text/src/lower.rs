@@ -60,10 +60,7 @@ impl Lowerer {
         let mut asm_ids = Vec::new();
         for a in asms {
             if self.asm_by_name.contains_key(&a.name) {
-                self.errors.push(ParseError::at(
-                    a.pos,
-                    format!("assembly {} is declared twice", a.name),
-                ));
+                self.errors.push(ParseError::at(a.pos, format!("assembly {} is declared twice", a.name)));
             }
             let id = self.b.add_assembly(&a.name);
             self.asm_by_name.insert(a.name.clone(), id);
@@ -74,10 +71,7 @@ impl Lowerer {
             for (r, pos) in &a.refs {
                 match self.asm_by_name.get(r) {
                     Some(&rid) => self.b.assembly_mut(id).references.push(rid),
-                    None => self.errors.push(ParseError::at(
-                        *pos,
-                        format!("assembly {} references {r}, which is not declared", a.name),
-                    )),
+                    None => self.errors.push(ParseError::at(*pos, format!("assembly {} references {r}, which is not declared", a.name))),
                 }
             }
         }
@@ -93,10 +87,7 @@ impl Lowerer {
         let mut accessors: Vec<(TypeId, &AccessorsAst, bool)> = Vec::new();
         for &(tid, t) in &decls {
             let asm = self.b.data().types[tid].assembly;
-            let scope = Scope {
-                type_gps: t.gps.iter().map(|g| g.name.clone()).collect(),
-                method_gps: Vec::new(),
-            };
+            let scope = Scope { type_gps: t.gps.iter().map(|g| g.name.clone()).collect(), method_gps: Vec::new() };
             if let Some(base) = &t.base {
                 let r = self.resolve_type(base, &scope, asm);
                 if let Some(sig) = self.report(r) {
@@ -113,9 +104,7 @@ impl Lowerer {
                 match m {
                     MemberAst::Field(f) => {
                         let r = self.resolve_type(&f.ty, &scope, asm);
-                        let ty = self
-                            .report(r)
-                            .unwrap_or_else(|| self.b.type_ref(TypeSig::Prim(Prim::Object)));
+                        let ty = self.report(r).unwrap_or_else(|| self.b.type_ref(TypeSig::Prim(Prim::Object)));
                         let id = self.b.add_field(tid, &f.name, ty);
                         let fd = self.b.field_mut(id);
                         fd.visibility = f.vis;
@@ -125,26 +114,15 @@ impl Lowerer {
                         fields.push((id, f));
                     }
                     MemberAst::Method(m) => {
-                        let mscope = Scope {
-                            type_gps: scope.type_gps.clone(),
-                            method_gps: m.gps.iter().map(|g| g.name.clone()).collect(),
-                        };
+                        let mscope = Scope { type_gps: scope.type_gps.clone(), method_gps: m.gps.iter().map(|g| g.name.clone()).collect() };
                         let r = self.resolve_type(&m.ret, &mscope, asm);
-                        let ret = self
-                            .report(r)
-                            .unwrap_or_else(|| self.b.type_ref(TypeSig::Prim(Prim::Void)));
+                        let ret = self.report(r).unwrap_or_else(|| self.b.type_ref(TypeSig::Prim(Prim::Void)));
                         let id = self.b.add_method(tid, &m.name, ret);
                         let mut params = Vec::new();
                         for p in &m.params {
                             let r = self.resolve_type(&p.ty, &mscope, asm);
-                            let ty = self
-                                .report(r)
-                                .unwrap_or_else(|| self.b.type_ref(TypeSig::Prim(Prim::Object)));
-                            params.push(Param {
-                                name: p.name.clone(),
-                                ty,
-                                attributes: Vec::new(),
-                            });
+                            let ty = self.report(r).unwrap_or_else(|| self.b.type_ref(TypeSig::Prim(Prim::Object)));
+                            params.push(Param { name: p.name.clone(), ty, attributes: Vec::new() });
                         }
                         let md = self.b.method_mut(id);
                         md.visibility = m.vis;
@@ -155,14 +133,7 @@ impl Lowerer {
                             is_newslot: m.mods.is_newslot,
                             is_final: m.mods.is_final,
                         };
-                        md.generic_params = m
-                            .gps
-                            .iter()
-                            .map(|g| GenericParam {
-                                name: g.name.clone(),
-                                attributes: Vec::new(),
-                            })
-                            .collect();
+                        md.generic_params = m.gps.iter().map(|g| GenericParam { name: g.name.clone(), attributes: Vec::new() }).collect();
                         md.params = params;
                         self.method_pos.insert(id, m.pos);
                         methods.push((id, m, mscope));
@@ -209,14 +180,8 @@ impl Lowerer {
                     overrides.push(r);
                 }
             }
-            let body = m
-                .body
-                .as_ref()
-                .and_then(|b| self.lower_body(b, &scope, asm));
-            let computed: u32 = body
-                .as_ref()
-                .map(|b| b.instrs.iter().map(Instr::encoded_size).sum())
-                .unwrap_or(0);
+            let body = m.body.as_ref().and_then(|b| self.lower_body(b, &scope, asm));
+            let computed: u32 = body.as_ref().map(|b| b.instrs.iter().map(Instr::encoded_size).sum()).unwrap_or(0);
             let md = self.b.method_mut(mid);
             md.attributes = attrs;
             md.ret_attributes = ret_attrs;
@@ -231,10 +196,7 @@ impl Lowerer {
             md.il_size = m.size.unwrap_or(computed);
             if m.mods.entrypoint {
                 if let Some((_, first)) = entry {
-                    self.errors.push(ParseError::at(
-                        m.pos,
-                        format!("a second entry point (the first is at line {})", first.line),
-                    ));
+                    self.errors.push(ParseError::at(m.pos, format!("a second entry point (the first is at line {})", first.line)));
                 } else {
                     entry = Some((mid, m.pos));
                 }
@@ -246,16 +208,7 @@ impl Lowerer {
         if !self.errors.is_empty() {
             return Err(self.errors);
         }
-        let Lowerer {
-            b,
-            asm_pos,
-            type_pos,
-            method_pos,
-            field_pos,
-            prop_pos,
-            event_pos,
-            ..
-        } = self;
+        let Lowerer { b, asm_pos, type_pos, method_pos, field_pos, prop_pos, event_pos, .. } = self;
         b.finish().map_err(|errs| {
             errs.into_iter()
                 .map(|e| {
@@ -279,26 +232,13 @@ impl Lowerer {
         d.types[d.fields[f].declaring_type].assembly
     }
 
-    fn declare_type<'a>(
-        &mut self,
-        asm: AssemblyId,
-        outer: Option<TypeId>,
-        t: &'a TypeAst,
-        decls: &mut Vec<(TypeId, &'a TypeAst)>,
-    ) {
+    fn declare_type<'a>(&mut self, asm: AssemblyId, outer: Option<TypeId>, t: &'a TypeAst, decls: &mut Vec<(TypeId, &'a TypeAst)>) {
         let id = self.b.add_type(asm, outer, &t.namespace, &t.name, t.kind);
         let td = self.b.type_mut(id);
         td.visibility = t.vis;
         td.is_abstract = t.is_abstract;
         td.is_sealed = t.is_sealed;
-        td.generic_params = t
-            .gps
-            .iter()
-            .map(|g| GenericParam {
-                name: g.name.clone(),
-                attributes: Vec::new(),
-            })
-            .collect();
+        td.generic_params = t.gps.iter().map(|g| GenericParam { name: g.name.clone(), attributes: Vec::new() }).collect();
         let full = match outer {
             Some(o) => format!("{}/{}", self.full_name(o), t.name),
             None if t.namespace.is_empty() => t.name.clone(),
@@ -332,11 +272,7 @@ impl Lowerer {
     fn resolve_type(&mut self, t: &TyAst, scope: &Scope, from: AssemblyId) -> R<TypeRefId> {
         match t {
             TyAst::Prim(p) => Ok(self.b.type_ref(TypeSig::Prim(*p))),
-            TyAst::Var { method, index } => Ok(self.b.type_ref(if *method {
-                TypeSig::MVar(*index)
-            } else {
-                TypeSig::Var(*index)
-            })),
+            TyAst::Var { method, index } => Ok(self.b.type_ref(if *method { TypeSig::MVar(*index) } else { TypeSig::Var(*index) })),
             TyAst::Array(e) => {
                 let e = self.resolve_type(e, scope, from)?;
                 Ok(self.b.type_ref(TypeSig::Array(e)))
@@ -349,19 +285,8 @@ impl Lowerer {
                 let e = self.resolve_type(e, scope, from)?;
                 Ok(self.b.type_ref(TypeSig::Ptr(e)))
             }
-            TyAst::Named {
-                asm,
-                parts,
-                nested,
-                args,
-                pos,
-            } => {
-                if asm.is_none()
-                    && parts.len() == 1
-                    && nested.is_empty()
-                    && args.is_empty()
-                    && !parts[0].quoted
-                {
+            TyAst::Named { asm, parts, nested, args, pos } => {
+                if asm.is_none() && parts.len() == 1 && nested.is_empty() && args.is_empty() && !parts[0].quoted {
                     let n = &parts[0].text;
                     if let Some(i) = scope.method_gps.iter().rposition(|g| g == n) {
                         return Ok(self.b.type_ref(TypeSig::MVar(i as u16)));
@@ -370,8 +295,7 @@ impl Lowerer {
                         return Ok(self.b.type_ref(TypeSig::Var(i as u16)));
                     }
                 }
-                let def =
-                    self.resolve_def(asm.as_deref(), parts, nested, args.len(), *pos, from)?;
+                let def = self.resolve_def(asm.as_deref(), parts, nested, args.len(), *pos, from)?;
                 if args.is_empty() {
                     return Ok(self.b.type_ref(TypeSig::Def(def)));
                 }
@@ -379,11 +303,7 @@ impl Lowerer {
                 if arity != args.len() {
                     return Err(ParseError::at(
                         *pos,
-                        format!(
-                            "{} takes {arity} generic argument(s), not {}",
-                            self.full_name(def),
-                            args.len()
-                        ),
+                        format!("{} takes {arity} generic argument(s), not {}", self.full_name(def), args.len()),
                     ));
                 }
                 let mut rargs = Vec::new();
@@ -395,23 +315,13 @@ impl Lowerer {
         }
     }
 
-    fn resolve_def(
-        &mut self,
-        asm: Option<&str>,
-        parts: &[Part],
-        nested: &[Part],
-        n_args: usize,
-        pos: Pos,
-        from: AssemblyId,
-    ) -> R<TypeId> {
+    fn resolve_def(&mut self, asm: Option<&str>, parts: &[Part], nested: &[Part], n_args: usize, pos: Pos, from: AssemblyId) -> R<TypeId> {
         let mut base = crate::parser::join(parts);
         for n in nested {
             base.push('/');
             base.push_str(&n.text);
         }
-        let last = nested
-            .last()
-            .unwrap_or_else(|| parts.last().expect("a name has a part"));
+        let last = nested.last().unwrap_or_else(|| parts.last().expect("a name has a part"));
         let mut names = Vec::new();
         if n_args > 0 && !last.quoted && !last.text.contains('`') {
             names.push(format!("{base}`{n_args}"));
@@ -441,27 +351,20 @@ impl Lowerer {
                 1 => return Ok(cands[0]),
                 0 => {
                     if asm_filter.is_none() {
-                        let owner =
-                            &self.b.data().assemblies[self.b.data().types[all[0]].assembly].name;
+                        let owner = &self.b.data().assemblies[self.b.data().types[all[0]].assembly].name;
                         let here = &self.b.data().assemblies[from].name;
-                        return Err(ParseError::at(pos, format!("type {name} is declared in assembly {owner}, which {here} does not reference")));
+                        return Err(ParseError::at(
+                            pos,
+                            format!("type {name} is declared in assembly {owner}, which {here} does not reference"),
+                        ));
                     }
                 }
                 _ => {
-                    let owners: Vec<_> = cands
-                        .iter()
-                        .map(|&t| {
-                            self.b.data().assemblies[self.b.data().types[t].assembly]
-                                .name
-                                .clone()
-                        })
-                        .collect();
+                    let owners: Vec<_> =
+                        cands.iter().map(|&t| self.b.data().assemblies[self.b.data().types[t].assembly].name.clone()).collect();
                     return Err(ParseError::at(
                         pos,
-                        format!(
-                            "type {name} is ambiguous: declared in {}; write [Assembly]{name}",
-                            owners.join(", ")
-                        ),
+                        format!("type {name} is ambiguous: declared in {}; write [Assembly]{name}", owners.join(", ")),
                     ));
                 }
             }
@@ -469,32 +372,18 @@ impl Lowerer {
         // A generic type exists under this name with another arity: say so.
         if !last.text.contains('`') {
             let prefix = format!("{base}`");
-            let mut other: Vec<&String> = self
-                .types_by_name
-                .keys()
-                .filter(|k| {
-                    k.strip_prefix(&prefix)
-                        .is_some_and(|n| n.parse::<usize>().is_ok())
-                })
-                .collect();
+            let mut other: Vec<&String> =
+                self.types_by_name.keys().filter(|k| k.strip_prefix(&prefix).is_some_and(|n| n.parse::<usize>().is_ok())).collect();
             other.sort();
             if let Some(k) = other.first() {
                 let arity = &k[prefix.len()..];
-                return Err(ParseError::at(
-                    pos,
-                    format!("{k} takes {arity} generic argument(s), not {n_args}"),
-                ));
+                return Err(ParseError::at(pos, format!("{k} takes {arity} generic argument(s), not {n_args}")));
             }
         }
         Err(ParseError::at(pos, format!("unknown type {base}")))
     }
 
-    fn resolve_method_ref(
-        &mut self,
-        r: &MethodRefAst,
-        scope: &Scope,
-        from: AssemblyId,
-    ) -> R<MethodRefId> {
+    fn resolve_method_ref(&mut self, r: &MethodRefAst, scope: &Scope, from: AssemblyId) -> R<MethodRefId> {
         let owner = self.resolve_type(&r.owner, scope, from)?;
         let def = match &self.b.data().type_refs[owner] {
             TypeSig::Def(t) => *t,
@@ -505,30 +394,20 @@ impl Lowerer {
         for g in &r.gargs {
             gargs.push(self.resolve_type(g, scope, from)?);
         }
-        let type_gps: Vec<String> = self.b.data().types[def]
-            .generic_params
-            .iter()
-            .map(|g| g.name.clone())
-            .collect();
+        let type_gps: Vec<String> = self.b.data().types[def].generic_params.iter().map(|g| g.name.clone()).collect();
         let cands: Vec<MethodId> = self.b.data().types[def]
             .methods
             .iter()
             .copied()
             .filter(|&m| {
                 let md = &self.b.data().methods[m];
-                md.name == r.name
-                    && md.generic_params.len() == gargs.len()
-                    && md.params.len() == r.params.len()
+                md.name == r.name && md.generic_params.len() == gargs.len() && md.params.len() == r.params.len()
             })
             .collect();
         for m in cands {
             let mscope = Scope {
                 type_gps: type_gps.clone(),
-                method_gps: self.b.data().methods[m]
-                    .generic_params
-                    .iter()
-                    .map(|g| g.name.clone())
-                    .collect(),
+                method_gps: self.b.data().methods[m].generic_params.iter().map(|g| g.name.clone()).collect(),
             };
             let tasm = self.b.data().types[def].assembly;
             let mut ok = true;
@@ -542,11 +421,7 @@ impl Lowerer {
                 }
             }
             if ok {
-                return Ok(self.b.method_ref(MethodRef {
-                    owner,
-                    method: m,
-                    generic_args: gargs,
-                }));
+                return Ok(self.b.method_ref(MethodRef { owner, method: m, generic_args: gargs }));
             }
         }
         let existing: Vec<String> = self.b.data().types[def]
@@ -555,67 +430,39 @@ impl Lowerer {
             .filter(|&&m| self.b.data().methods[m].name == r.name)
             .map(|&m| Names::new(self.b.data()).method_name(self.b.data(), m))
             .collect();
-        let hint = if existing.is_empty() {
-            String::new()
-        } else {
-            format!(" (it has: {})", existing.join(", "))
-        };
+        let hint = if existing.is_empty() { String::new() } else { format!(" (it has: {})", existing.join(", ")) };
         Err(ParseError::at(
             r.pos,
             format!(
                 "{} has no method {}{} with {} parameter(s) of those types{hint}",
                 self.full_name(def),
                 r.name,
-                if gargs.is_empty() {
-                    String::new()
-                } else {
-                    format!("<{} type args>", gargs.len())
-                },
+                if gargs.is_empty() { String::new() } else { format!("<{} type args>", gargs.len()) },
                 r.params.len()
             ),
         ))
     }
 
-    fn resolve_field_ref(
-        &mut self,
-        r: &FieldRefAst,
-        scope: &Scope,
-        from: AssemblyId,
-    ) -> R<FieldRefId> {
+    fn resolve_field_ref(&mut self, r: &FieldRefAst, scope: &Scope, from: AssemblyId) -> R<FieldRefId> {
         let owner = self.resolve_type(&r.owner, scope, from)?;
         let def = match &self.b.data().type_refs[owner] {
             TypeSig::Def(t) => *t,
             TypeSig::Inst { def, .. } => *def,
             _ => return Err(ParseError::at(r.pos, "fields live on named types")),
         };
-        let field = self.b.data().types[def]
-            .fields
-            .iter()
-            .copied()
-            .find(|&f| self.b.data().fields[f].name == r.name);
+        let field = self.b.data().types[def].fields.iter().copied().find(|&f| self.b.data().fields[f].name == r.name);
         match field {
             Some(field) => Ok(self.b.field_ref(FieldRef { owner, field })),
-            None => Err(ParseError::at(
-                r.pos,
-                format!("{} has no field {}", self.full_name(def), r.name),
-            )),
+            None => Err(ParseError::at(r.pos, format!("{} has no field {}", self.full_name(def), r.name))),
         }
     }
 
     fn lower_accessors(&mut self, tid: TypeId, p: &AccessorsAst, is_prop: bool) {
         let asm = self.b.data().types[tid].assembly;
-        let scope = Scope {
-            type_gps: self.b.data().types[tid]
-                .generic_params
-                .iter()
-                .map(|g| g.name.clone())
-                .collect(),
-            method_gps: Vec::new(),
-        };
+        let scope =
+            Scope { type_gps: self.b.data().types[tid].generic_params.iter().map(|g| g.name.clone()).collect(), method_gps: Vec::new() };
         let r = self.resolve_type(&p.ty, &scope, asm);
-        let ty = self
-            .report(r)
-            .unwrap_or_else(|| self.b.type_ref(TypeSig::Prim(Prim::Object)));
+        let ty = self.report(r).unwrap_or_else(|| self.b.type_ref(TypeSig::Prim(Prim::Object)));
         let mut found: Vec<(String, MethodId)> = Vec::new();
         for (kw, name, params, pos) in &p.accessors {
             let mut ptys = Vec::new();
@@ -629,13 +476,9 @@ impl Lowerer {
             });
             match m {
                 Some(m) => found.push((kw.clone(), m)),
-                None => self.errors.push(ParseError::at(
-                    *pos,
-                    format!(
-                        "{} has no method {name} with those parameters for `{kw}`",
-                        self.full_name(tid)
-                    ),
-                )),
+                None => self
+                    .errors
+                    .push(ParseError::at(*pos, format!("{} has no method {name} with those parameters for `{kw}`", self.full_name(tid)))),
             }
         }
         let attrs = self.attrs(&p.attrs, asm);
@@ -670,10 +513,7 @@ impl Lowerer {
         let scope = Scope::default();
         let ty = self.resolve_type(&a.ty, &scope, from)?;
         let TypeSig::Def(def) = self.b.data().type_refs[ty] else {
-            return Err(ParseError::at(
-                a.pos,
-                "an attribute type must be a non-generic class",
-            ));
+            return Err(ParseError::at(a.pos, "an attribute type must be a non-generic class"));
         };
         let mut values = Vec::new();
         for v in &a.args {
@@ -683,17 +523,10 @@ impl Lowerer {
             .methods
             .iter()
             .copied()
-            .filter(|&m| {
-                self.b.data().methods[m].name == ".ctor"
-                    && self.b.data().methods[m].params.len() == values.len()
-            })
+            .filter(|&m| self.b.data().methods[m].name == ".ctor" && self.b.data().methods[m].params.len() == values.len())
             .collect();
         let ctor = ctors.into_iter().find_map(|m| {
-            let params: Vec<TypeRefId> = self.b.data().methods[m]
-                .params
-                .iter()
-                .map(|p| p.ty)
-                .collect();
+            let params: Vec<TypeRefId> = self.b.data().methods[m].params.iter().map(|p| p.ty).collect();
             let mut conv = Vec::new();
             for (v, p) in values.iter().zip(params) {
                 conv.push(self.fit_arg(v.clone(), p)?);
@@ -703,19 +536,12 @@ impl Lowerer {
         let Some((ctor, args)) = ctor else {
             return Err(ParseError::at(
                 a.pos,
-                format!(
-                    "{} has no constructor taking {} argument(s) of those kinds",
-                    self.full_name(def),
-                    values.len()
-                ),
+                format!("{} has no constructor taking {} argument(s) of those kinds", self.full_name(def), values.len()),
             ));
         };
         let mut named = Vec::new();
         for (n, v) in &a.named {
-            named.push(NamedArg {
-                name: n.clone(),
-                value: self.attr_value(v, from, a.pos)?,
-            });
+            named.push(NamedArg { name: n.clone(), value: self.attr_value(v, from, a.pos)? });
         }
         Ok(CustomAttribute { ctor, args, named })
     }
@@ -727,48 +553,27 @@ impl Lowerer {
             AttrArg::Bool(b) => AttrValue::Bool(*b),
             AttrArg::Null => AttrValue::Null,
             AttrArg::TypeOf(t) => AttrValue::Type(self.resolve_type(t, &Scope::default(), from)?),
-            AttrArg::Cast(t, v) => AttrValue::Enum {
-                ty: self.resolve_type(t, &Scope::default(), from)?,
-                value: *v,
-            },
+            AttrArg::Cast(t, v) => AttrValue::Enum { ty: self.resolve_type(t, &Scope::default(), from)?, value: *v },
             AttrArg::Flags(flags) => {
                 let mut ty = None;
                 let mut value = 0i64;
                 for (t, member) in flags {
                     let sig = self.resolve_type(t, &Scope::default(), from)?;
                     if ty.is_some_and(|prev| prev != sig) {
-                        return Err(ParseError::at(
-                            pos,
-                            "flags combined with `|` must come from one enum",
-                        ));
+                        return Err(ParseError::at(pos, "flags combined with `|` must come from one enum"));
                     }
                     ty = Some(sig);
                     let TypeSig::Def(def) = self.b.data().type_refs[sig] else {
                         return Err(ParseError::at(pos, "`Type::Member` needs an enum type"));
                     };
                     let d = self.b.data();
-                    let c = d.types[def]
-                        .fields
-                        .iter()
-                        .find(|&&f| d.fields[f].name == *member)
-                        .and_then(|&f| d.fields[f].constant.clone());
+                    let c = d.types[def].fields.iter().find(|&&f| d.fields[f].name == *member).and_then(|&f| d.fields[f].constant.clone());
                     match c {
                         Some(Constant::Int(v)) => value |= v,
-                        _ => {
-                            return Err(ParseError::at(
-                                pos,
-                                format!(
-                                    "{} has no literal integer field {member}",
-                                    self.full_name(def)
-                                ),
-                            ))
-                        }
+                        _ => return Err(ParseError::at(pos, format!("{} has no literal integer field {member}", self.full_name(def)))),
                     }
                 }
-                AttrValue::Enum {
-                    ty: ty.expect("at least one flag"),
-                    value,
-                }
+                AttrValue::Enum { ty: ty.expect("at least one flag"), value }
             }
         })
     }
@@ -783,19 +588,11 @@ impl Lowerer {
             (_, TypeSig::Prim(Prim::Object)) => Some(v),
             (AttrValue::String(_), TypeSig::Prim(Prim::String)) => Some(v),
             (AttrValue::Bool(_), TypeSig::Prim(Prim::Bool)) => Some(v),
-            (AttrValue::Int(_), TypeSig::Prim(p))
-                if !matches!(p, Prim::Bool | Prim::String | Prim::Void) =>
-            {
-                Some(v)
-            }
-            (AttrValue::Int(i), TypeSig::Def(t)) if is_enum(*t) => Some(AttrValue::Enum {
-                ty: param,
-                value: *i,
-            }),
+            (AttrValue::Int(_), TypeSig::Prim(p)) if !matches!(p, Prim::Bool | Prim::String | Prim::Void) => Some(v),
+            (AttrValue::Int(i), TypeSig::Def(t)) if is_enum(*t) => Some(AttrValue::Enum { ty: param, value: *i }),
             (AttrValue::Enum { ty, .. }, _) if *ty == param => Some(v),
             (AttrValue::Type(_), TypeSig::Def(t)) if is_type(*t) => Some(v),
-            (AttrValue::Null, TypeSig::Prim(Prim::String))
-            | (AttrValue::Null, TypeSig::Array(_)) => Some(v),
+            (AttrValue::Null, TypeSig::Prim(Prim::String)) | (AttrValue::Null, TypeSig::Array(_)) => Some(v),
             (AttrValue::Null, TypeSig::Def(t)) if is_type(*t) => Some(v),
             _ => None,
         }
@@ -805,8 +602,7 @@ impl Lowerer {
         let mut labels: HashMap<&str, usize> = HashMap::new();
         for (l, at, pos) in &b.labels {
             if labels.insert(l.as_str(), *at).is_some() {
-                self.errors
-                    .push(ParseError::at(*pos, format!("label {l} is defined twice")));
+                self.errors.push(ParseError::at(*pos, format!("label {l} is defined twice")));
             }
         }
         let mut locals = Vec::new();
@@ -872,23 +668,14 @@ impl Lowerer {
                     _ => Instr::Constrained(t),
                 }
             }
-            InstrAst::TokenMethod(r) => {
-                Instr::LdToken(Token::Method(self.resolve_method_ref(r, scope, from)?))
-            }
-            InstrAst::TokenField(r) => {
-                Instr::LdToken(Token::Field(self.resolve_field_ref(r, scope, from)?))
-            }
+            InstrAst::TokenMethod(r) => Instr::LdToken(Token::Method(self.resolve_method_ref(r, scope, from)?)),
+            InstrAst::TokenField(r) => Instr::LdToken(Token::Field(self.resolve_field_ref(r, scope, from)?)),
             InstrAst::Branch(op, label) => {
                 let Some(&target) = labels.get(label.as_str()) else {
                     return Err(ParseError::at(pos, format!("unknown label {label}")));
                 };
                 if target >= n {
-                    return Err(ParseError::at(
-                        pos,
-                        format!(
-                            "label {label} is at the end of the body, with no instruction after it"
-                        ),
-                    ));
+                    return Err(ParseError::at(pos, format!("label {label} is at the end of the body, with no instruction after it")));
                 }
                 let t = target as u32;
                 match *op {

@@ -68,10 +68,7 @@ impl Parser {
     }
 
     fn err<T>(&self, expected: &str) -> PResult<T> {
-        Err(ParseError::at(
-            self.pos(),
-            format!("expected {expected}, found {}", describe(self.peek())),
-        ))
+        Err(ParseError::at(self.pos(), format!("expected {expected}, found {}", describe(self.peek()))))
     }
 
     fn is_punct(&self, p: &str) -> bool {
@@ -120,17 +117,11 @@ impl Parser {
         match self.peek().clone() {
             Tok::Ident(s) => {
                 self.next();
-                Ok(Part {
-                    text: s,
-                    quoted: false,
-                })
+                Ok(Part { text: s, quoted: false })
             }
             Tok::Quoted(s) => {
                 self.next();
-                Ok(Part {
-                    text: s,
-                    quoted: true,
-                })
+                Ok(Part { text: s, quoted: true })
             }
             _ => self.err(what),
         }
@@ -194,13 +185,7 @@ impl Parser {
                 let attrs = self.attributes()?;
                 types.push(self.type_decl(attrs, true)?);
             }
-            out.push(AsmAst {
-                name,
-                refs,
-                attrs,
-                types,
-                pos,
-            });
+            out.push(AsmAst { name, refs, attrs, types, pos });
         }
         Ok(out)
     }
@@ -227,16 +212,13 @@ impl Parser {
         if self.eat_punct("(") && !self.eat_punct(")") {
             {
                 loop {
-                    if let (Tok::Ident(n), Tok::Punct("=")) =
-                        (self.peek().clone(), self.peek_at(1).clone())
-                    {
+                    if let (Tok::Ident(n), Tok::Punct("=")) = (self.peek().clone(), self.peek_at(1).clone()) {
                         self.next();
                         self.next();
                         named.push((n, self.attr_arg()?));
                     } else {
                         if !named.is_empty() {
-                            return self
-                                .err("a named argument (`Name = value`) after named arguments");
+                            return self.err("a named argument (`Name = value`) after named arguments");
                         }
                         args.push(self.attr_arg()?);
                     }
@@ -248,12 +230,7 @@ impl Parser {
             }
         }
         self.expect_punct("]")?;
-        Ok(AttrAst {
-            ty,
-            args,
-            named,
-            pos,
-        })
+        Ok(AttrAst { ty, args, named, pos })
     }
 
     fn attr_arg(&mut self) -> PResult<AttrArg> {
@@ -357,30 +334,18 @@ impl Parser {
         }
         let parts = self.dotted("a type name")?;
         let (namespace, last) = if top_level {
-            let (last, ns) = parts
-                .split_last()
-                .expect("dotted() returns at least one part");
+            let (last, ns) = parts.split_last().expect("dotted() returns at least one part");
             (join(ns), last.clone())
         } else {
             if parts.len() > 1 {
-                return Err(ParseError::at(
-                    pos,
-                    "a nested type's name cannot have a namespace",
-                ));
+                return Err(ParseError::at(pos, "a nested type's name cannot have a namespace"));
             }
             (String::new(), parts[0].clone())
         };
         let gps = self.generic_params()?;
-        let name = if !gps.is_empty() && !last.quoted && !last.text.contains('`') {
-            format!("{}`{}", last.text, gps.len())
-        } else {
-            last.text
-        };
-        let base = if self.eat_punct(":") {
-            Some(self.type_ref()?)
-        } else {
-            None
-        };
+        let name =
+            if !gps.is_empty() && !last.quoted && !last.text.contains('`') { format!("{}`{}", last.text, gps.len()) } else { last.text };
+        let base = if self.eat_punct(":") { Some(self.type_ref()?) } else { None };
         let mut ifaces = Vec::new();
         if self.eat_word("implements") {
             loop {
@@ -398,20 +363,7 @@ impl Parser {
             }
             members.push(self.member()?);
         }
-        Ok(TypeAst {
-            kind,
-            vis,
-            is_abstract,
-            is_sealed,
-            namespace,
-            name,
-            gps,
-            base,
-            ifaces,
-            attrs,
-            members,
-            pos,
-        })
+        Ok(TypeAst { kind, vis, is_abstract, is_sealed, namespace, name, gps, base, ifaces, attrs, members, pos })
     }
 
     fn member(&mut self) -> PResult<MemberAst> {
@@ -426,10 +378,7 @@ impl Parser {
         let pos = self.pos();
         if self.eat_word("field") {
             if !ret_attrs.is_empty() {
-                return Err(ParseError::at(
-                    pos,
-                    "`[return: …]` attributes belong on methods",
-                ));
+                return Err(ParseError::at(pos, "`[return: …]` attributes belong on methods"));
             }
             return self.field(attrs, pos).map(MemberAst::Field);
         }
@@ -437,20 +386,13 @@ impl Parser {
             return self.method(attrs, ret_attrs, pos).map(MemberAst::Method);
         }
         if !ret_attrs.is_empty() {
-            return Err(ParseError::at(
-                pos,
-                "`[return: …]` attributes belong on methods",
-            ));
+            return Err(ParseError::at(pos, "`[return: …]` attributes belong on methods"));
         }
         if self.eat_word("property") {
-            return self
-                .accessors(attrs, pos, &["get", "set"])
-                .map(MemberAst::Property);
+            return self.accessors(attrs, pos, &["get", "set"]).map(MemberAst::Property);
         }
         if self.eat_word("event") {
-            return self
-                .accessors(attrs, pos, &["add", "remove"])
-                .map(MemberAst::Event);
+            return self.accessors(attrs, pos, &["add", "remove"]).map(MemberAst::Event);
         }
         self.type_decl(attrs, false).map(MemberAst::Type)
     }
@@ -482,29 +424,13 @@ impl Parser {
             self.next();
         }
         if literal != constant.is_some() {
-            return Err(ParseError::at(
-                pos,
-                "a `literal` field needs `= constant`, and only literal fields take one",
-            ));
+            return Err(ParseError::at(pos, "a `literal` field needs `= constant`, and only literal fields take one"));
         }
         self.eat_punct(";");
-        Ok(FieldAst {
-            attrs,
-            vis,
-            is_static: is_static || literal,
-            ty,
-            name,
-            constant,
-            pos,
-        })
+        Ok(FieldAst { attrs, vis, is_static: is_static || literal, ty, name, constant, pos })
     }
 
-    fn method(
-        &mut self,
-        attrs: Vec<AttrAst>,
-        ret_attrs: Vec<AttrAst>,
-        pos: Pos,
-    ) -> PResult<MethodAst> {
+    fn method(&mut self, attrs: Vec<AttrAst>, ret_attrs: Vec<AttrAst>, pos: Pos) -> PResult<MethodAst> {
         let mut vis = Visibility::Public;
         let mut mods = MethodMods::default();
         loop {
@@ -524,11 +450,8 @@ impl Parser {
             self.next();
         }
         // Constructors may leave out their `void`.
-        let ret = if matches!(self.peek(), Tok::Ident(w) if w == ".ctor" || w == ".cctor") {
-            TyAst::Prim(Prim::Void)
-        } else {
-            self.type_ref()?
-        };
+        let ret =
+            if matches!(self.peek(), Tok::Ident(w) if w == ".ctor" || w == ".cctor") { TyAst::Prim(Prim::Void) } else { self.type_ref()? };
         let name = self.part("a method name")?.text;
         let gps = self.generic_params()?;
         self.expect_punct("(")?;
@@ -564,34 +487,12 @@ impl Parser {
                 break;
             }
         }
-        let body = if self.is_punct("{") {
-            Some(self.body()?)
-        } else {
-            None
-        };
+        let body = if self.is_punct("{") { Some(self.body()?) } else { None };
         self.eat_punct(";");
-        Ok(MethodAst {
-            attrs,
-            ret_attrs,
-            vis,
-            mods,
-            ret,
-            name,
-            gps,
-            params,
-            overrides,
-            size,
-            body,
-            pos,
-        })
+        Ok(MethodAst { attrs, ret_attrs, vis, mods, ret, name, gps, params, overrides, size, body, pos })
     }
 
-    fn accessors(
-        &mut self,
-        attrs: Vec<AttrAst>,
-        pos: Pos,
-        words: &[&'static str; 2],
-    ) -> PResult<AccessorsAst> {
+    fn accessors(&mut self, attrs: Vec<AttrAst>, pos: Pos, words: &[&'static str; 2]) -> PResult<AccessorsAst> {
         let ty = self.type_ref()?;
         let name = self.part("a name")?.text;
         let mut accessors = Vec::new();
@@ -613,13 +514,7 @@ impl Parser {
             accessors.push((w.to_string(), m, params, p));
         }
         self.eat_punct(";");
-        Ok(AccessorsAst {
-            attrs,
-            ty,
-            name,
-            accessors,
-            pos,
-        })
+        Ok(AccessorsAst { attrs, ty, name, accessors, pos })
     }
 
     pub(crate) fn type_ref(&mut self) -> PResult<TyAst> {
@@ -632,17 +527,11 @@ impl Parser {
         let mut t = match self.peek().clone() {
             Tok::Punct("!") => {
                 self.next();
-                TyAst::Var {
-                    method: false,
-                    index: self.u16_lit("a generic parameter index")?,
-                }
+                TyAst::Var { method: false, index: self.u16_lit("a generic parameter index")? }
             }
             Tok::Punct("!!") => {
                 self.next();
-                TyAst::Var {
-                    method: true,
-                    index: self.u16_lit("a generic parameter index")?,
-                }
+                TyAst::Var { method: true, index: self.u16_lit("a generic parameter index")? }
             }
             Tok::Ident(w) if asm.is_none() && Prim::from_keyword(&w).is_some() => {
                 self.next();
@@ -664,13 +553,7 @@ impl Parser {
                         self.expect_punct(",")?;
                     }
                 }
-                TyAst::Named {
-                    asm,
-                    parts,
-                    nested,
-                    args,
-                    pos,
-                }
+                TyAst::Named { asm, parts, nested, args, pos }
             }
             _ => return self.err("a type"),
         };
@@ -715,13 +598,7 @@ impl Parser {
                 self.expect_punct(",")?;
             }
         }
-        Ok(MethodRefAst {
-            owner,
-            name,
-            gargs,
-            params,
-            pos,
-        })
+        Ok(MethodRefAst { owner, name, gargs, params, pos })
     }
 
     fn field_ref(&mut self) -> PResult<FieldRefAst> {
@@ -754,8 +631,7 @@ impl Parser {
                 break;
             }
             let pos = self.pos();
-            if let (Tok::Ident(l), Tok::Punct(":")) = (self.peek().clone(), self.peek_at(1).clone())
-            {
+            if let (Tok::Ident(l), Tok::Punct(":")) = (self.peek().clone(), self.peek_at(1).clone()) {
                 self.next();
                 self.next();
                 labels.push((l, instrs.len(), pos));
@@ -785,26 +661,13 @@ impl Parser {
             let ins = self.instr(&op, pos)?;
             instrs.push((ins, pos));
         }
-        Ok(BodyAst {
-            locals,
-            instrs,
-            labels,
-        })
+        Ok(BodyAst { locals, instrs, labels })
     }
 
     fn instr(&mut self, op: &str, pos: Pos) -> PResult<InstrAst> {
         const METHOD_OPS: [&str; 5] = ["call", "callvirt", "newobj", "ldftn", "ldvirtftn"];
         const FIELD_OPS: [&str; 6] = ["ldfld", "ldflda", "stfld", "ldsfld", "ldsflda", "stsfld"];
-        const TYPE_OPS: [&str; 8] = [
-            "box",
-            "unbox.any",
-            "newarr",
-            "castclass",
-            "isinst",
-            "initobj",
-            "constrained.",
-            "constrained",
-        ];
+        const TYPE_OPS: [&str; 8] = ["box", "unbox.any", "newarr", "castclass", "isinst", "initobj", "constrained.", "constrained"];
         const BRANCH_OPS: [&str; 3] = ["br", "brtrue", "brfalse"];
         if let Some(k) = METHOD_OPS.iter().find(|k| **k == op) {
             return Ok(InstrAst::Method(k, self.method_ref()?));
@@ -813,22 +676,14 @@ impl Parser {
             return Ok(InstrAst::Field(k, self.field_ref()?));
         }
         if let Some(k) = TYPE_OPS.iter().find(|k| **k == op) {
-            let k: &'static str = if *k == "constrained" {
-                "constrained."
-            } else {
-                k
-            };
+            let k: &'static str = if *k == "constrained" { "constrained." } else { k };
             return Ok(InstrAst::Type(k, self.type_ref()?));
         }
         if let Some(k) = BRANCH_OPS.iter().find(|k| **k == op) {
             let label = self.part("a label")?.text;
             return Ok(InstrAst::Branch(k, label));
         }
-        let short = |prefix: &str| {
-            op.strip_prefix(prefix)
-                .and_then(|n| n.parse::<u16>().ok())
-                .filter(|n| *n <= 3)
-        };
+        let short = |prefix: &str| op.strip_prefix(prefix).and_then(|n| n.parse::<u16>().ok()).filter(|n| *n <= 3);
         let plain = match op {
             "ldtoken" => {
                 if self.eat_word("method") {
@@ -865,15 +720,12 @@ impl Parser {
             "starg" => Instr::StArg(self.u16_lit("an argument index")?),
             "ldloc" => Instr::LdLoc(self.u16_lit("a local index")?),
             "stloc" => Instr::StLoc(self.u16_lit("a local index")?),
-            "add" | "sub" | "mul" | "div" | "rem" | "and" | "or" | "xor" | "shl" | "shr"
-            | "ceq" | "cgt" | "clt" => Instr::Op(SimpleOp::Binary),
+            "add" | "sub" | "mul" | "div" | "rem" | "and" | "or" | "xor" | "shl" | "shr" | "ceq" | "cgt" | "clt" => {
+                Instr::Op(SimpleOp::Binary)
+            }
             "neg" | "not" => Instr::Op(SimpleOp::Unary),
             _ => {
-                if let Some(v) = op
-                    .strip_prefix("ldc.i4.")
-                    .and_then(|n| n.parse::<i32>().ok())
-                    .filter(|n| (0..=8).contains(n))
-                {
+                if let Some(v) = op.strip_prefix("ldc.i4.").and_then(|n| n.parse::<i32>().ok()).filter(|n| (0..=8).contains(n)) {
                     Instr::LdcI4(v)
                 } else if let Some(n) = short("ldarg.") {
                     Instr::LdArg(n)
@@ -893,9 +745,5 @@ impl Parser {
 }
 
 pub(crate) fn join(parts: &[Part]) -> String {
-    parts
-        .iter()
-        .map(|p| p.text.as_str())
-        .collect::<Vec<_>>()
-        .join(".")
+    parts.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join(".")
 }

@@ -7,10 +7,7 @@ use std::fmt::Write;
 
 /// Prints `p` in the text format. `parse(print(p))` gives back `p` (up to the order of ids).
 pub fn print(p: &Program) -> String {
-    let mut w = Printer {
-        p,
-        out: String::new(),
-    };
+    let mut w = Printer { p, out: String::new() };
     for (aid, a) in p.assemblies.iter() {
         if aid.index() > 0 {
             w.out.push('\n');
@@ -79,9 +76,7 @@ impl Printer<'_> {
     }
 
     fn sig(&mut self, sig: TypeRefId, t: Option<TypeId>, m: Option<MethodId>) {
-        self.p
-            .names()
-            .write_sig(&mut self.out, self.p.data(), sig, t, m, true);
+        self.p.names().write_sig(&mut self.out, self.p.data(), sig, t, m, true);
     }
 
     fn attrs(&mut self, attrs: &[CustomAttribute], level: usize, prefix: Option<&str>) {
@@ -156,12 +151,7 @@ impl Printer<'_> {
         let td = &p.types[t];
         self.attrs(&td.attributes, level, None);
         indent(&mut self.out, level);
-        let _ = write!(
-            self.out,
-            "{} {}",
-            td.kind.keyword(),
-            td.visibility.keyword()
-        );
+        let _ = write!(self.out, "{} {}", td.kind.keyword(), td.visibility.keyword());
         if td.is_abstract && td.kind != TypeKind::Interface {
             self.out.push_str(" abstract");
         }
@@ -176,9 +166,7 @@ impl Printer<'_> {
         let n = td.generic_params.len();
         let suffix = format!("`{n}");
         match td.name.strip_suffix(&suffix) {
-            Some(stripped) if n > 0 && aotsim_il::names::is_plain_ident(stripped) => {
-                self.out.push_str(stripped)
-            }
+            Some(stripped) if n > 0 && aotsim_il::names::is_plain_ident(stripped) => self.out.push_str(stripped),
             _ if n > 0 && aotsim_il::names::is_plain_ident(&td.name) && !td.name.contains('`') => {
                 // A generic type whose name lacks the arity: quote it so the parser keeps it.
                 let _ = write!(self.out, "'{}'", td.name);
@@ -375,11 +363,7 @@ impl Printer<'_> {
             self.out.push_str(if i == 0 { " overrides " } else { ", " });
             self.method_ref(o, t, m);
         }
-        let computed: u32 = md
-            .body
-            .as_ref()
-            .map(|b| b.instrs.iter().map(Instr::encoded_size).sum())
-            .unwrap_or(0);
+        let computed: u32 = md.body.as_ref().map(|b| b.instrs.iter().map(Instr::encoded_size).sum()).unwrap_or(0);
         if md.il_size != computed {
             let _ = write!(self.out, " size {}", md.il_size);
         }
@@ -399,11 +383,7 @@ impl Printer<'_> {
             }
             self.out.push_str(")\n");
         }
-        let targets: BTreeSet<u32> = body
-            .instrs
-            .iter()
-            .filter_map(Instr::branch_target)
-            .collect();
+        let targets: BTreeSet<u32> = body.instrs.iter().filter_map(Instr::branch_target).collect();
         for (i, ins) in body.instrs.iter().enumerate() {
             if targets.contains(&(i as u32)) {
                 indent(&mut self.out, level);
@@ -452,12 +432,7 @@ impl Printer<'_> {
                 o(self, "ldtoken field ");
                 self.field_ref(r, t, m)
             }
-            Instr::LdFld(r)
-            | Instr::LdFlda(r)
-            | Instr::StFld(r)
-            | Instr::LdSfld(r)
-            | Instr::LdSflda(r)
-            | Instr::StSfld(r) => {
+            Instr::LdFld(r) | Instr::LdFlda(r) | Instr::StFld(r) | Instr::LdSfld(r) | Instr::LdSflda(r) | Instr::StSfld(r) => {
                 let w = match ins {
                     Instr::LdFld(_) => "ldfld ",
                     Instr::LdFlda(_) => "ldflda ",

@@ -5,7 +5,7 @@ use crate::error::ValidationError;
 use crate::ids::*;
 use crate::model::*;
 use crate::program::Program;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Interns signatures and references so that structural equality is id equality.
 #[derive(Default)]
@@ -23,30 +23,22 @@ impl Interner {
         let mut me = Interner::default();
         for (id, sig) in data.type_refs.iter() {
             if me.type_refs.insert(sig.clone(), id).is_some() {
-                return Err(ValidationError::program(format!(
-                    "type_refs: entry {id} repeats an earlier entry"
-                )));
+                return Err(ValidationError::program(format!("type_refs: entry {id} repeats an earlier entry")));
             }
         }
         for (id, r) in data.method_refs.iter() {
             if me.method_refs.insert(r.clone(), id).is_some() {
-                return Err(ValidationError::program(format!(
-                    "method_refs: entry {id} repeats an earlier entry"
-                )));
+                return Err(ValidationError::program(format!("method_refs: entry {id} repeats an earlier entry")));
             }
         }
         for (id, r) in data.field_refs.iter() {
             if me.field_refs.insert(r.clone(), id).is_some() {
-                return Err(ValidationError::program(format!(
-                    "field_refs: entry {id} repeats an earlier entry"
-                )));
+                return Err(ValidationError::program(format!("field_refs: entry {id} repeats an earlier entry")));
             }
         }
         for (id, s) in data.strings.iter() {
             if me.strings.insert(s.clone(), id).is_some() {
-                return Err(ValidationError::program(format!(
-                    "strings: entry {id} repeats an earlier entry"
-                )));
+                return Err(ValidationError::program(format!("strings: entry {id} repeats an earlier entry")));
             }
         }
         Ok(me)
@@ -278,9 +270,7 @@ impl Builder {
         if arity == 0 {
             return self.type_ref(TypeSig::Def(ty));
         }
-        let args = (0..arity)
-            .map(|i| self.type_ref(TypeSig::Var(i as u16)))
-            .collect();
+        let args = (0..arity).map(|i| self.type_ref(TypeSig::Var(i as u16))).collect();
         self.type_ref(TypeSig::Inst { def: ty, args })
     }
 

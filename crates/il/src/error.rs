@@ -36,10 +36,7 @@ pub struct ValidationError {
 impl ValidationError {
     /// An error about `subject`.
     pub fn new(subject: Subject, message: impl Into<String>) -> Self {
-        ValidationError {
-            subject,
-            message: message.into(),
-        }
+        ValidationError { subject, message: message.into() }
     }
 
     /// An error about the program as a whole.

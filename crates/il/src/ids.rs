@@ -96,10 +96,7 @@ pub struct IdVec<I, T> {
 impl<I: EntityId, T> IdVec<I, T> {
     /// An empty table.
     pub fn new() -> Self {
-        IdVec {
-            items: Vec::new(),
-            _id: PhantomData,
-        }
+        IdVec { items: Vec::new(), _id: PhantomData }
     }
 
     /// A table of `n` copies of `value` (for side tables keyed by another table's ids).
@@ -107,10 +104,7 @@ impl<I: EntityId, T> IdVec<I, T> {
     where
         T: Clone,
     {
-        IdVec {
-            items: vec![value; n],
-            _id: PhantomData,
-        }
+        IdVec { items: vec![value; n], _id: PhantomData }
     }
 
     /// Appends `value` and returns its id.
@@ -190,9 +184,6 @@ impl<I: EntityId, T: fmt::Debug> fmt::Debug for IdVec<I, T> {
 
 impl<I: EntityId, T> FromIterator<T> for IdVec<I, T> {
     fn from_iter<It: IntoIterator<Item = T>>(iter: It) -> Self {
-        IdVec {
-            items: iter.into_iter().collect(),
-            _id: PhantomData,
-        }
+        IdVec { items: iter.into_iter().collect(), _id: PhantomData }
     }
 }

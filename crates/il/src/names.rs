@@ -8,7 +8,7 @@
 
 use crate::ids::*;
 use crate::model::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt::Write;
 
 /// Full names of every type, computed once, and the reverse index.
@@ -51,14 +51,11 @@ impl Names {
         for (_, t) in d.types.iter() {
             type_names.push(Self::compute(d, t, false));
         }
-        let mut by_name: HashMap<String, Vec<TypeId>> = HashMap::new();
+        let mut by_name: HashMap<String, Vec<TypeId>> = HashMap::default();
         for (i, n) in type_names.iter().enumerate() {
             by_name.entry(n.clone()).or_default().push(TypeId::new(i));
         }
-        Names {
-            type_names,
-            by_name,
-        }
+        Names { type_names, by_name }
     }
 
     fn compute(d: &ProgramData, t: &TypeData, quote: bool) -> String {
@@ -110,13 +107,7 @@ impl Names {
 
     /// A signature as text, with generic parameters named from the context (`ctx_type` for
     /// `!N`, `ctx_method` for `!!N`).
-    pub fn sig(
-        &self,
-        d: &ProgramData,
-        sig: TypeRefId,
-        ctx_type: Option<TypeId>,
-        ctx_method: Option<MethodId>,
-    ) -> String {
+    pub fn sig(&self, d: &ProgramData, sig: TypeRefId, ctx_type: Option<TypeId>, ctx_method: Option<MethodId>) -> String {
         let mut s = String::new();
         self.write_sig(&mut s, d, sig, ctx_type, ctx_method, false);
         s
@@ -136,11 +127,7 @@ impl Names {
             TypeSig::Prim(p) => out.push_str(p.keyword()),
             TypeSig::Def(t) => self.write_type(out, d, *t, quote),
             TypeSig::Inst { def, args } => {
-                let full = if quote {
-                    self.type_name_quoted(d, *def)
-                } else {
-                    self.type_name(*def).to_string()
-                };
+                let full = if quote { self.type_name_quoted(d, *def) } else { self.type_name(*def).to_string() };
                 let suffix = format!("`{}", args.len());
                 match full.strip_suffix(&suffix) {
                     Some(stripped) => out.push_str(stripped),
@@ -156,15 +143,11 @@ impl Names {
                 out.push('>');
             }
             TypeSig::Var(i) => {
-                let name = ctx_type
-                    .and_then(|t| d.types[t].generic_params.get(*i as usize))
-                    .map(|g| g.name.as_str());
+                let name = ctx_type.and_then(|t| d.types[t].generic_params.get(*i as usize)).map(|g| g.name.as_str());
                 self.write_generic_param(out, name, "!", *i);
             }
             TypeSig::MVar(i) => {
-                let name = ctx_method
-                    .and_then(|m| d.methods[m].generic_params.get(*i as usize))
-                    .map(|g| g.name.as_str());
+                let name = ctx_method.and_then(|m| d.methods[m].generic_params.get(*i as usize)).map(|g| g.name.as_str());
                 self.write_generic_param(out, name, "!!", *i);
             }
             TypeSig::Array(e) => {
@@ -194,12 +177,7 @@ impl Names {
     /// type and no primitive; otherwise by position.
     fn write_generic_param(&self, out: &mut String, name: Option<&str>, prefix: &str, i: u16) {
         match name {
-            Some(n)
-                if is_plain_ident(n)
-                    && !self.by_name.contains_key(n)
-                    && Prim::from_keyword(n).is_none()
-                    && !is_keyword(n) =>
-            {
+            Some(n) if is_plain_ident(n) && !self.by_name.contains_key(n) && Prim::from_keyword(n).is_none() && !is_keyword(n) => {
                 out.push_str(n)
             }
             _ => {

@@ -8,7 +8,7 @@ use crate::ids::*;
 use crate::model::*;
 use crate::names::Names;
 use crate::validate::{check_ids, check_rules, sig_def};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Deref;
 
 /// One entry of a type's interface dispatch map: calls through `slot` on an instance of the type
@@ -59,10 +59,7 @@ impl Program {
         Self::from_parts(data, interner)
     }
 
-    pub(crate) fn from_parts(
-        mut data: ProgramData,
-        mut interner: Interner,
-    ) -> Result<Program, Vec<ValidationError>> {
+    pub(crate) fn from_parts(mut data: ProgramData, mut interner: Interner) -> Result<Program, Vec<ValidationError>> {
         let errs = check_ids(&data);
         if !errs.is_empty() {
             return Err(errs);
@@ -125,12 +122,7 @@ impl Program {
     }
 
     /// A signature as text, generic parameters named from the context.
-    pub fn sig_name(
-        &self,
-        sig: TypeRefId,
-        ctx_type: Option<TypeId>,
-        ctx_method: Option<MethodId>,
-    ) -> String {
+    pub fn sig_name(&self, sig: TypeRefId, ctx_type: Option<TypeId>, ctx_method: Option<MethodId>) -> String {
         self.names.sig(&self.data, sig, ctx_type, ctx_method)
     }
 
@@ -184,12 +176,7 @@ impl Program {
 
     /// The number of IL instructions in all bodies.
     pub fn n_instructions(&self) -> usize {
-        self.data
-            .methods
-            .values()
-            .filter_map(|m| m.body.as_ref())
-            .map(|b| b.instrs.len())
-            .sum()
+        self.data.methods.values().filter_map(|m| m.body.as_ref()).map(|b| b.instrs.len()).sum()
     }
 }
 
@@ -202,25 +189,12 @@ struct Derived {
 }
 
 /// Replaces `!N` with `targs[N]` (when given) and `!!N` with `margs[N]`, interning the result.
-fn subst(
-    d: &mut ProgramData,
-    int: &mut Interner,
-    sig: TypeRefId,
-    targs: Option<&[TypeRefId]>,
-    margs: Option<&[TypeRefId]>,
-) -> TypeRefId {
+fn subst(d: &mut ProgramData, int: &mut Interner, sig: TypeRefId, targs: Option<&[TypeRefId]>, margs: Option<&[TypeRefId]>) -> TypeRefId {
     match d.type_refs[sig].clone() {
-        TypeSig::Var(i) => targs
-            .and_then(|a| a.get(i as usize).copied())
-            .unwrap_or(sig),
-        TypeSig::MVar(i) => margs
-            .and_then(|a| a.get(i as usize).copied())
-            .unwrap_or(sig),
+        TypeSig::Var(i) => targs.and_then(|a| a.get(i as usize).copied()).unwrap_or(sig),
+        TypeSig::MVar(i) => margs.and_then(|a| a.get(i as usize).copied()).unwrap_or(sig),
         TypeSig::Inst { def, args } => {
-            let args = args
-                .iter()
-                .map(|&a| subst(d, int, a, targs, margs))
-                .collect();
+            let args = args.iter().map(|&a| subst(d, int, a, targs, margs)).collect();
             int.type_ref(d, TypeSig::Inst { def, args })
         }
         TypeSig::Array(e) => {
@@ -249,11 +223,7 @@ fn inst_args(d: &ProgramData, sig: TypeRefId) -> Vec<TypeRefId> {
 impl Derived {
     fn compute(d: &mut ProgramData, int: &mut Interner) -> Derived {
         let n_types = d.types.len();
-        let base_def: IdVec<TypeId, Option<TypeId>> = d
-            .types
-            .values()
-            .map(|t| t.base.and_then(|b| sig_def(d, b)))
-            .collect();
+        let base_def: IdVec<TypeId, Option<TypeId>> = d.types.values().map(|t| t.base.and_then(|b| sig_def(d, b))).collect();
 
         let mut cctor = IdVec::filled(n_types, None);
         for (id, m) in d.methods.iter() {
@@ -296,38 +266,32 @@ impl Derived {
             ancestors.push(chain);
         }
 
-        // Virtual methods by (type, name), for override and implementation look-ups.
-        let mut virtuals: HashMap<(TypeId, String), Vec<MethodId>> = HashMap::new();
+        // Virtual methods of each type, for override and implementation look-ups.
+        let mut virtuals: HashMap<TypeId, Vec<MethodId>> = HashMap::default();
         for (id, m) in d.methods.iter() {
             if m.flags.is_virtual {
-                virtuals
-                    .entry((m.declaring_type, m.name.clone()))
-                    .or_default()
-                    .push(id);
+                virtuals.entry(m.declaring_type).or_default().push(id);
             }
         }
-        let params_of = |d: &ProgramData, m: MethodId| -> Vec<TypeRefId> {
-            d.methods[m].params.iter().map(|p| p.ty).collect()
-        };
 
-        // Does `cand` (declared in an ancestor whose arguments are `args`) match `want`?
+        // Does `cand` (declared in an ancestor whose arguments are `args`) have `name` and match
+        // `want` once the ancestor's generic parameters are replaced by `args`?
         let matches = |d: &mut ProgramData,
                        int: &mut Interner,
                        cand: MethodId,
-                       args: Option<&[TypeRefId]>,
+                       name: &str,
+                       args: &[TypeRefId],
                        want: &[TypeRefId],
                        want_gp: usize|
          -> bool {
-            let cparams = params_of(d, cand);
-            if cparams.len() != want.len() || d.methods[cand].generic_params.len() != want_gp {
+            let cd = &d.methods[cand];
+            if cd.name != name || cd.params.len() != want.len() || cd.generic_params.len() != want_gp {
                 return false;
             }
-            cparams.iter().zip(want).all(|(&c, &w)| {
-                let c = match args {
-                    Some(a) => subst(d, int, c, Some(a), None),
-                    None => c,
-                };
-                c == w
+            (0..want.len()).all(|i| {
+                let c = d.methods[cand].params[i].ty;
+                let c = if args.is_empty() { c } else { subst(d, int, c, Some(args), None) };
+                c == want[i]
             })
         };
 
@@ -346,18 +310,16 @@ impl Derived {
                 }
             }
             if !md.flags.is_newslot && d.types[owner].kind != TypeKind::Interface {
-                let want = params_of(d, m);
+                let want: Vec<TypeRefId> = md.params.iter().map(|p| p.ty).collect();
                 let want_gp = md.generic_params.len();
                 let name = md.name.clone();
-                'chain: for (b, args) in ancestors[owner.index()].clone() {
-                    if let Some(cands) = virtuals.get(&(b, name.clone())).cloned() {
-                        for c in cands {
-                            if matches(d, int, c, Some(&args), &want, want_gp) {
-                                if !found.contains(&c) {
-                                    found.push(c);
-                                }
-                                break 'chain;
+                'chain: for (b, args) in &ancestors[owner.index()] {
+                    for &c in virtuals.get(b).map(Vec::as_slice).unwrap_or(&[]) {
+                        if matches(d, int, c, &name, args, &want, want_gp) {
+                            if !found.contains(&c) {
+                                found.push(c);
                             }
+                            break 'chain;
                         }
                     }
                 }
@@ -386,12 +348,9 @@ impl Derived {
                 }
             }
             ifaces.sort();
-            let mut chain: Vec<(TypeId, Option<Vec<TypeRefId>>)> = vec![(t, None)];
-            chain.extend(
-                ancestors[t.index()]
-                    .iter()
-                    .map(|(b, a)| (*b, Some(a.clone()))),
-            );
+            // The type itself (no substitution) and its ancestors with their arguments.
+            let chain: Vec<(TypeId, &[TypeRefId])> =
+                std::iter::once((t, &[][..])).chain(ancestors[t.index()].iter().map(|(b, a)| (*b, a.as_slice()))).collect();
             let mut entries = Vec::new();
             for i in ifaces {
                 let Some(idef) = sig_def(d, i) else { continue };
@@ -403,45 +362,31 @@ impl Derived {
                     }
                     let name = sd.name.clone();
                     let gp = sd.generic_params.len();
-                    let want: Vec<TypeRefId> = params_of(d, s)
-                        .into_iter()
-                        .map(|p| subst(d, int, p, Some(&iargs), None))
-                        .collect();
+                    let params: Vec<TypeRefId> = sd.params.iter().map(|p| p.ty).collect();
+                    let want: Vec<TypeRefId> =
+                        if iargs.is_empty() { params } else { params.into_iter().map(|p| subst(d, int, p, Some(&iargs), None)).collect() };
                     // Explicit implementations first (nearest type wins), then by name and signature.
                     let explicit = chain.iter().find_map(|(c, _)| {
-                        d.types[*c].methods.iter().copied().find(|&cm| {
-                            d.methods[cm]
-                                .overrides
-                                .iter()
-                                .any(|&r| d.method_refs[r].method == s)
-                        })
+                        d.types[*c]
+                            .methods
+                            .iter()
+                            .copied()
+                            .find(|&cm| d.methods[cm].overrides.iter().any(|&r| d.method_refs[r].method == s))
                     });
                     let implementation = explicit.or_else(|| {
                         chain.iter().find_map(|(c, args)| {
-                            let cands = virtuals.get(&(*c, name.clone()))?.clone();
-                            cands
-                                .into_iter()
-                                .find(|&cm| matches(d, int, cm, args.as_deref(), &want, gp))
+                            let cands = virtuals.get(c)?;
+                            cands.iter().copied().find(|&cm| matches(d, int, cm, &name, args, &want, gp))
                         })
                     });
                     if let Some(implementation) = implementation {
-                        entries.push(InterfaceImpl {
-                            interface: idef,
-                            slot: s,
-                            implementation,
-                        });
+                        entries.push(InterfaceImpl { interface: idef, slot: s, implementation });
                     }
                 }
             }
             dispatch[t] = entries;
         }
 
-        Derived {
-            base_def,
-            overridden,
-            dispatch,
-            cctor,
-            accessor_of,
-        }
+        Derived { base_def, overridden, dispatch, cctor, accessor_of }
     }
 }

@@ -5,7 +5,7 @@
 use crate::error::{Subject, ValidationError};
 use crate::ids::*;
 use crate::model::*;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Checks that every id stored in the tables points inside its table and that interned
 /// signatures only point backwards (so they cannot form cycles). Deeper checks index freely once
@@ -13,10 +13,7 @@ use std::collections::{HashMap, HashSet};
 pub(crate) fn check_ids(d: &ProgramData) -> Vec<ValidationError> {
     let mut errs = Vec::new();
     let mut bad = |subject: Subject, what: &str, id: &dyn std::fmt::Display| {
-        errs.push(ValidationError::new(
-            subject,
-            format!("{what} refers to {id}, which does not exist"),
-        ));
+        errs.push(ValidationError::new(subject, format!("{what} refers to {id}, which does not exist")));
     };
     let n_tref = d.type_refs.len();
     for (id, sig) in d.type_refs.iter() {
@@ -34,21 +31,13 @@ pub(crate) fn check_ids(d: &ProgramData) -> Vec<ValidationError> {
                 }
                 for a in args {
                     if a.index() >= id.index() {
-                        bad(
-                            s,
-                            &format!("type_refs {id} (arguments must be interned first)"),
-                            a,
-                        )
+                        bad(s, &format!("type_refs {id} (arguments must be interned first)"), a)
                     }
                 }
             }
             TypeSig::Array(e) | TypeSig::ByRef(e) | TypeSig::Ptr(e) => {
                 if e.index() >= id.index() {
-                    bad(
-                        s,
-                        &format!("type_refs {id} (element types must be interned first)"),
-                        e,
-                    )
+                    bad(s, &format!("type_refs {id} (element types must be interned first)"), e)
                 }
             }
         }
@@ -57,56 +46,37 @@ pub(crate) fn check_ids(d: &ProgramData) -> Vec<ValidationError> {
     let attrs_ok = |attrs: &[CustomAttribute], errs: &mut Vec<ValidationError>, s: Subject| {
         for a in attrs {
             if !d.methods.contains(a.ctor) {
-                errs.push(ValidationError::new(
-                    s,
-                    format!("attribute constructor {} does not exist", a.ctor),
-                ));
+                errs.push(ValidationError::new(s, format!("attribute constructor {} does not exist", a.ctor)));
             }
             for v in a.args.iter().chain(a.named.iter().map(|n| &n.value)) {
                 if let AttrValue::Type(t) | AttrValue::Enum { ty: t, .. } = v {
                     if !tref_ok(*t) {
-                        errs.push(ValidationError::new(
-                            s,
-                            format!("attribute argument refers to {t}, which does not exist"),
-                        ));
+                        errs.push(ValidationError::new(s, format!("attribute argument refers to {t}, which does not exist")));
                     }
                 }
             }
         }
     };
     for (id, r) in d.method_refs.iter() {
-        if !tref_ok(r.owner)
-            || !d.methods.contains(r.method)
-            || !r.generic_args.iter().all(|&a| tref_ok(a))
-        {
-            errs.push(ValidationError::program(format!(
-                "method_refs {id} refers to an entity that does not exist"
-            )));
+        if !tref_ok(r.owner) || !d.methods.contains(r.method) || !r.generic_args.iter().all(|&a| tref_ok(a)) {
+            errs.push(ValidationError::program(format!("method_refs {id} refers to an entity that does not exist")));
         }
     }
     for (id, r) in d.field_refs.iter() {
         if !tref_ok(r.owner) || !d.fields.contains(r.field) {
-            errs.push(ValidationError::program(format!(
-                "field_refs {id} refers to an entity that does not exist"
-            )));
+            errs.push(ValidationError::program(format!("field_refs {id} refers to an entity that does not exist")));
         }
     }
     for (id, a) in d.assemblies.iter() {
         let s = Subject::Assembly(id);
         for r in &a.references {
             if !d.assemblies.contains(*r) {
-                errs.push(ValidationError::new(
-                    s,
-                    format!("reference {r} does not exist"),
-                ));
+                errs.push(ValidationError::new(s, format!("reference {r} does not exist")));
             }
         }
         for t in &a.types {
             if !d.types.contains(*t) {
-                errs.push(ValidationError::new(
-                    s,
-                    format!("type list holds {t}, which does not exist"),
-                ));
+                errs.push(ValidationError::new(s, format!("type list holds {t}, which does not exist")));
             }
         }
         attrs_ok(&a.attributes, &mut errs, s);
@@ -114,45 +84,21 @@ pub(crate) fn check_ids(d: &ProgramData) -> Vec<ValidationError> {
     for (id, t) in d.types.iter() {
         let s = Subject::Type(id);
         if !d.assemblies.contains(t.assembly) {
-            errs.push(ValidationError::new(
-                s,
-                format!("assembly {} does not exist", t.assembly),
-            ));
+            errs.push(ValidationError::new(s, format!("assembly {} does not exist", t.assembly)));
         }
         if t.declaring_type.is_some_and(|o| !d.types.contains(o)) {
             errs.push(ValidationError::new(s, "declaring type does not exist"));
         }
         if t.base.is_some_and(|b| !tref_ok(b)) || !t.interfaces.iter().all(|&i| tref_ok(i)) {
-            errs.push(ValidationError::new(
-                s,
-                "base or interface signature does not exist",
-            ));
+            errs.push(ValidationError::new(s, "base or interface signature does not exist"));
         }
-        let members_ok = t
-            .methods
-            .iter()
-            .all(|&m| d.methods.get(m).is_some_and(|md| md.declaring_type == id))
-            && t.fields
-                .iter()
-                .all(|&f| d.fields.get(f).is_some_and(|fd| fd.declaring_type == id))
-            && t.properties.iter().all(|&p| {
-                d.properties
-                    .get(p)
-                    .is_some_and(|pd| pd.declaring_type == id)
-            })
-            && t.events
-                .iter()
-                .all(|&e| d.events.get(e).is_some_and(|ed| ed.declaring_type == id))
-            && t.nested.iter().all(|&n| {
-                d.types
-                    .get(n)
-                    .is_some_and(|nd| nd.declaring_type == Some(id))
-            });
+        let members_ok = t.methods.iter().all(|&m| d.methods.get(m).is_some_and(|md| md.declaring_type == id))
+            && t.fields.iter().all(|&f| d.fields.get(f).is_some_and(|fd| fd.declaring_type == id))
+            && t.properties.iter().all(|&p| d.properties.get(p).is_some_and(|pd| pd.declaring_type == id))
+            && t.events.iter().all(|&e| d.events.get(e).is_some_and(|ed| ed.declaring_type == id))
+            && t.nested.iter().all(|&n| d.types.get(n).is_some_and(|nd| nd.declaring_type == Some(id)));
         if !members_ok {
-            errs.push(ValidationError::new(
-                s,
-                "member lists disagree with the members' declaring types",
-            ));
+            errs.push(ValidationError::new(s, "member lists disagree with the members' declaring types"));
         }
         attrs_ok(&t.attributes, &mut errs, s);
         for g in &t.generic_params {
@@ -166,22 +112,13 @@ pub(crate) fn check_ids(d: &ProgramData) -> Vec<ValidationError> {
             continue;
         }
         if !d.types[m.declaring_type].methods.contains(&id) {
-            errs.push(ValidationError::new(
-                s,
-                "is not listed in its declaring type's methods",
-            ));
+            errs.push(ValidationError::new(s, "is not listed in its declaring type's methods"));
         }
         if !tref_ok(m.ret) || !m.params.iter().all(|p| tref_ok(p.ty)) {
-            errs.push(ValidationError::new(
-                s,
-                "signature refers to a type_ref that does not exist",
-            ));
+            errs.push(ValidationError::new(s, "signature refers to a type_ref that does not exist"));
         }
         if !m.overrides.iter().all(|o| d.method_refs.contains(*o)) {
-            errs.push(ValidationError::new(
-                s,
-                "override refers to a method_ref that does not exist",
-            ));
+            errs.push(ValidationError::new(s, "override refers to a method_ref that does not exist"));
         }
         attrs_ok(&m.attributes, &mut errs, s);
         attrs_ok(&m.ret_attributes, &mut errs, s);
@@ -193,27 +130,19 @@ pub(crate) fn check_ids(d: &ProgramData) -> Vec<ValidationError> {
         }
         if let Some(body) = &m.body {
             if !body.locals.iter().all(|&l| tref_ok(l)) {
-                errs.push(ValidationError::new(
-                    s,
-                    "local refers to a type_ref that does not exist",
-                ));
+                errs.push(ValidationError::new(s, "local refers to a type_ref that does not exist"));
             }
             for (i, ins) in body.instrs.iter().enumerate() {
                 let ok = match *ins {
-                    Instr::Call(r)
-                    | Instr::CallVirt(r)
-                    | Instr::NewObj(r)
-                    | Instr::LdFtn(r)
-                    | Instr::LdVirtFtn(r) => d.method_refs.contains(r),
+                    Instr::Call(r) | Instr::CallVirt(r) | Instr::NewObj(r) | Instr::LdFtn(r) | Instr::LdVirtFtn(r) => {
+                        d.method_refs.contains(r)
+                    }
                     Instr::LdToken(Token::Type(t)) => tref_ok(t),
                     Instr::LdToken(Token::Method(r)) => d.method_refs.contains(r),
                     Instr::LdToken(Token::Field(r)) => d.field_refs.contains(r),
-                    Instr::LdFld(r)
-                    | Instr::LdFlda(r)
-                    | Instr::StFld(r)
-                    | Instr::LdSfld(r)
-                    | Instr::LdSflda(r)
-                    | Instr::StSfld(r) => d.field_refs.contains(r),
+                    Instr::LdFld(r) | Instr::LdFlda(r) | Instr::StFld(r) | Instr::LdSfld(r) | Instr::LdSflda(r) | Instr::StSfld(r) => {
+                        d.field_refs.contains(r)
+                    }
                     Instr::Box(t)
                     | Instr::UnboxAny(t)
                     | Instr::NewArr(t)
@@ -225,10 +154,7 @@ pub(crate) fn check_ids(d: &ProgramData) -> Vec<ValidationError> {
                     _ => true,
                 };
                 if !ok {
-                    errs.push(ValidationError::new(
-                        s,
-                        format!("instruction {i} refers to an entity that does not exist"),
-                    ));
+                    errs.push(ValidationError::new(s, format!("instruction {i} refers to an entity that does not exist")));
                 }
             }
         }
@@ -236,38 +162,23 @@ pub(crate) fn check_ids(d: &ProgramData) -> Vec<ValidationError> {
     for (id, f) in d.fields.iter() {
         let s = Subject::Field(id);
         if !d.types.contains(f.declaring_type) || !tref_ok(f.ty) {
-            errs.push(ValidationError::new(
-                s,
-                "declaring type or field type does not exist",
-            ));
+            errs.push(ValidationError::new(s, "declaring type or field type does not exist"));
         }
         attrs_ok(&f.attributes, &mut errs, s);
     }
     for (id, p) in d.properties.iter() {
         let s = Subject::Property(id);
-        let acc_ok = [p.getter, p.setter]
-            .iter()
-            .flatten()
-            .all(|&m| d.methods.contains(m));
+        let acc_ok = [p.getter, p.setter].iter().flatten().all(|&m| d.methods.contains(m));
         if !d.types.contains(p.declaring_type) || !tref_ok(p.ty) || !acc_ok {
-            errs.push(ValidationError::new(
-                s,
-                "declaring type, type or accessor does not exist",
-            ));
+            errs.push(ValidationError::new(s, "declaring type, type or accessor does not exist"));
         }
         attrs_ok(&p.attributes, &mut errs, s);
     }
     for (id, e) in d.events.iter() {
         let s = Subject::Event(id);
-        let acc_ok = [e.add, e.remove]
-            .iter()
-            .flatten()
-            .all(|&m| d.methods.contains(m));
+        let acc_ok = [e.add, e.remove].iter().flatten().all(|&m| d.methods.contains(m));
         if !d.types.contains(e.declaring_type) || !tref_ok(e.ty) || !acc_ok {
-            errs.push(ValidationError::new(
-                s,
-                "declaring type, type or accessor does not exist",
-            ));
+            errs.push(ValidationError::new(s, "declaring type, type or accessor does not exist"));
         }
         attrs_ok(&e.attributes, &mut errs, s);
     }
@@ -290,37 +201,24 @@ pub(crate) fn sig_def(d: &ProgramData, sig: TypeRefId) -> Option<TypeId> {
 pub(crate) fn check_rules(d: &ProgramData, names: &crate::names::Names) -> Vec<ValidationError> {
     let mut errs = Vec::new();
     // Assemblies: unique names.
-    let mut seen_asm = HashSet::new();
+    let mut seen_asm = HashSet::default();
     for (id, a) in d.assemblies.iter() {
         if !seen_asm.insert(a.name.as_str()) {
-            errs.push(ValidationError::new(
-                Subject::Assembly(id),
-                format!("assembly {} is declared twice", a.name),
-            ));
+            errs.push(ValidationError::new(Subject::Assembly(id), format!("assembly {} is declared twice", a.name)));
         }
     }
     // Types: unique full names per assembly; nesting and inheritance acyclic; kinds fit.
-    let mut seen_ty: HashMap<(AssemblyId, &str), TypeId> = HashMap::new();
+    let mut seen_ty: HashMap<(AssemblyId, &str), TypeId> = HashMap::default();
     for (id, t) in d.types.iter() {
-        if seen_ty
-            .insert((t.assembly, names.type_name(id)), id)
-            .is_some()
-        {
+        if seen_ty.insert((t.assembly, names.type_name(id)), id).is_some() {
             errs.push(ValidationError::new(
                 Subject::Type(id),
-                format!(
-                    "type {} is declared twice in assembly {}",
-                    names.type_name(id),
-                    d.assemblies[t.assembly].name
-                ),
+                format!("type {} is declared twice in assembly {}", names.type_name(id), d.assemblies[t.assembly].name),
             ));
         }
         if let Some(outer) = t.declaring_type {
             if d.types[outer].assembly != t.assembly {
-                errs.push(ValidationError::new(
-                    Subject::Type(id),
-                    "nested type lives in another assembly than its declaring type",
-                ));
+                errs.push(ValidationError::new(Subject::Type(id), "nested type lives in another assembly than its declaring type"));
             }
         }
     }
@@ -331,10 +229,7 @@ pub(crate) fn check_rules(d: &ProgramData, names: &crate::names::Names) -> Vec<V
         while let Some(c) = cur {
             steps += 1;
             if steps > d.types.len() {
-                errs.push(ValidationError::new(
-                    Subject::Type(id),
-                    format!("type {} is nested in itself", names.type_name(id)),
-                ));
+                errs.push(ValidationError::new(Subject::Type(id), format!("type {} is nested in itself", names.type_name(id))));
                 break;
             }
             cur = d.types[c].declaring_type;
@@ -346,30 +241,18 @@ pub(crate) fn check_rules(d: &ProgramData, names: &crate::names::Names) -> Vec<V
         let tn = names.type_name(id);
         if let Some(b) = t.base {
             match sig_def(d, b) {
-                None => errs.push(ValidationError::new(
-                    s,
-                    format!("base type of {tn} is not a class"),
-                )),
+                None => errs.push(ValidationError::new(s, format!("base type of {tn} is not a class"))),
                 Some(bd) => {
                     let bk = d.types[bd].kind;
                     if t.kind == TypeKind::Interface {
-                        errs.push(ValidationError::new(
-                            s,
-                            format!("interface {tn} cannot have a base type"),
-                        ));
-                    } else if bk != TypeKind::Class
-                        || d.types[bd].is_sealed && t.kind == TypeKind::Class
-                    {
+                        errs.push(ValidationError::new(s, format!("interface {tn} cannot have a base type")));
+                    } else if bk != TypeKind::Class || d.types[bd].is_sealed && t.kind == TypeKind::Class {
                         errs.push(ValidationError::new(
                             s,
                             format!(
                                 "{tn} derives from {}, which is {}",
                                 names.type_name(bd),
-                                if bk != TypeKind::Class {
-                                    "not a class"
-                                } else {
-                                    "sealed"
-                                }
+                                if bk != TypeKind::Class { "not a class" } else { "sealed" }
                             ),
                         ));
                     }
@@ -381,10 +264,7 @@ pub(crate) fn check_rules(d: &ProgramData, names: &crate::names::Names) -> Vec<V
                 Some(idef) if d.types[idef].kind == TypeKind::Interface => {}
                 _ => errs.push(ValidationError::new(
                     s,
-                    format!(
-                        "{tn} implements {}, which is not an interface",
-                        names.sig(d, i, Some(id), None)
-                    ),
+                    format!("{tn} implements {}, which is not an interface", names.sig(d, i, Some(id), None)),
                 )),
             }
         }
@@ -395,10 +275,7 @@ pub(crate) fn check_rules(d: &ProgramData, names: &crate::names::Names) -> Vec<V
             if c == id || steps > d.types.len() {
                 if !cyclic[id.index()] {
                     cyclic[id.index()] = true;
-                    errs.push(ValidationError::new(
-                        s,
-                        format!("type {tn} inherits from itself"),
-                    ));
+                    errs.push(ValidationError::new(s, format!("type {tn} inherits from itself")));
                 }
                 break;
             }
@@ -427,52 +304,44 @@ pub(crate) fn check_rules(d: &ProgramData, names: &crate::names::Names) -> Vec<V
     }
     // Members.
     for (tid, t) in d.types.iter() {
-        let mut sigs = HashSet::new();
-        for &m in &t.methods {
+        // Duplicate overloads: sort by (name, arity, parameter types) and compare neighbours.
+        let key = |m: MethodId| {
             let md = &d.methods[m];
-            let key = (
-                md.name.as_str(),
-                md.params.iter().map(|p| p.ty).collect::<Vec<_>>(),
-                md.generic_params.len(),
-            );
-            if !sigs.insert(key) {
-                errs.push(ValidationError::new(
-                    Subject::Method(m),
-                    format!("method {} is declared twice", names.method_name(d, m)),
-                ));
+            (md.name.as_str(), md.generic_params.len(), md.params.len())
+        };
+        let same_params = |a: MethodId, b: MethodId| d.methods[a].params.iter().map(|p| p.ty).eq(d.methods[b].params.iter().map(|p| p.ty));
+        let mut sorted = t.methods.clone();
+        sorted.sort_by(|&a, &b| {
+            key(a)
+                .cmp(&key(b))
+                .then_with(|| d.methods[a].params.iter().map(|p| p.ty).cmp(d.methods[b].params.iter().map(|p| p.ty)))
+                .then(a.cmp(&b))
+        });
+        for w in sorted.windows(2) {
+            if key(w[0]) == key(w[1]) && same_params(w[0], w[1]) {
+                errs.push(ValidationError::new(Subject::Method(w[1]), format!("method {} is declared twice", names.method_name(d, w[1]))));
             }
         }
-        let mut fnames = HashSet::new();
+        let mut fnames = HashSet::default();
         for &f in &t.fields {
             if !fnames.insert(d.fields[f].name.as_str()) {
-                errs.push(ValidationError::new(
-                    Subject::Field(f),
-                    format!("field {} is declared twice", names.field_name(d, f)),
-                ));
+                errs.push(ValidationError::new(Subject::Field(f), format!("field {} is declared twice", names.field_name(d, f))));
             }
         }
-        let mut pnames = HashSet::new();
+        let mut pnames = HashSet::default();
         for &p in &t.properties {
             let pd = &d.properties[p];
             if !pnames.insert(pd.name.as_str()) {
                 errs.push(ValidationError::new(
                     Subject::Property(p),
-                    format!(
-                        "property {}::{} is declared twice",
-                        names.type_name(tid),
-                        pd.name
-                    ),
+                    format!("property {}::{} is declared twice", names.type_name(tid), pd.name),
                 ));
             }
             for acc in [pd.getter, pd.setter].into_iter().flatten() {
                 if d.methods[acc].declaring_type != tid {
                     errs.push(ValidationError::new(
                         Subject::Property(p),
-                        format!(
-                            "accessor {} of property {} belongs to another type",
-                            names.method_name(d, acc),
-                            pd.name
-                        ),
+                        format!("accessor {} of property {} belongs to another type", names.method_name(d, acc), pd.name),
                     ));
                 }
             }
@@ -483,46 +352,31 @@ pub(crate) fn check_rules(d: &ProgramData, names: &crate::names::Names) -> Vec<V
                 if d.methods[acc].declaring_type != tid {
                     errs.push(ValidationError::new(
                         Subject::Event(e),
-                        format!(
-                            "accessor {} of event {} belongs to another type",
-                            names.method_name(d, acc),
-                            ed.name
-                        ),
+                        format!("accessor {} of event {} belongs to another type", names.method_name(d, acc), ed.name),
                     ));
                 }
             }
         }
     }
+    // A compact side table: per-instruction checks must not touch whole method records.
+    let is_ctor: Vec<bool> = d.methods.values().map(|m| m.name == ".ctor").collect();
     for (id, m) in d.methods.iter() {
         let s = Subject::Method(id);
         let mn = || names.method_name(d, id);
         let t = &d.types[m.declaring_type];
         if m.flags.is_abstract && m.body.is_some() {
-            errs.push(ValidationError::new(
-                s,
-                format!("abstract method {} has a body", mn()),
-            ));
+            errs.push(ValidationError::new(s, format!("abstract method {} has a body", mn())));
         }
         if m.flags.is_abstract && !m.flags.is_virtual {
-            errs.push(ValidationError::new(
-                s,
-                format!("abstract method {} is not virtual", mn()),
-            ));
+            errs.push(ValidationError::new(s, format!("abstract method {} is not virtual", mn())));
         }
         if m.flags.is_static && m.flags.is_virtual {
-            errs.push(ValidationError::new(
-                s,
-                format!("static method {} cannot be virtual", mn()),
-            ));
+            errs.push(ValidationError::new(s, format!("static method {} cannot be virtual", mn())));
         }
         if m.flags.is_abstract && !t.is_abstract && t.kind != TypeKind::Interface {
             errs.push(ValidationError::new(
                 s,
-                format!(
-                    "abstract method {} is declared in non-abstract type {}",
-                    mn(),
-                    names.type_name(m.declaring_type)
-                ),
+                format!("abstract method {} is declared in non-abstract type {}", mn(), names.type_name(m.declaring_type)),
             ));
         }
         for &o in &m.overrides {
@@ -530,11 +384,7 @@ pub(crate) fn check_rules(d: &ProgramData, names: &crate::names::Names) -> Vec<V
             if !d.methods[target].flags.is_virtual || !m.flags.is_virtual {
                 errs.push(ValidationError::new(
                     s,
-                    format!(
-                        "{} overrides {}, but both must be virtual",
-                        mn(),
-                        names.method_name(d, target)
-                    ),
+                    format!("{} overrides {}, but both must be virtual", mn(), names.method_name(d, target)),
                 ));
             }
         }
@@ -542,13 +392,7 @@ pub(crate) fn check_rules(d: &ProgramData, names: &crate::names::Names) -> Vec<V
         let n_meth_gp = m.generic_params.len();
         let sig_ok = |errs: &mut Vec<ValidationError>, sig: TypeRefId, what: &str| {
             if let Some(bad) = var_out_of_range(d, sig, n_type_gp, n_meth_gp) {
-                errs.push(ValidationError::new(
-                    s,
-                    format!(
-                        "{what} of {} uses generic parameter {bad}, which is not declared",
-                        mn()
-                    ),
-                ));
+                errs.push(ValidationError::new(s, format!("{what} of {} uses generic parameter {bad}, which is not declared", mn())));
             }
         };
         sig_ok(&mut errs, m.ret, "return type");
@@ -565,20 +409,29 @@ pub(crate) fn check_rules(d: &ProgramData, names: &crate::names::Names) -> Vec<V
                     Instr::Br(t) | Instr::BrTrue(t) | Instr::BrFalse(t) if t as usize >= body.instrs.len() => {
                         errs.push(ValidationError::new(s, format!("instruction {i} of {} branches to {t}, past the end of the body", mn())))
                     }
-                    Instr::LdArg(a) | Instr::StArg(a) if a as usize >= n_args => {
-                        errs.push(ValidationError::new(s, format!("instruction {i} of {} uses argument {a}, but the method has {n_args}", mn())))
-                    }
+                    Instr::LdArg(a) | Instr::StArg(a) if a as usize >= n_args => errs.push(ValidationError::new(
+                        s,
+                        format!("instruction {i} of {} uses argument {a}, but the method has {n_args}", mn()),
+                    )),
                     Instr::LdLoc(l) | Instr::StLoc(l) if l as usize >= body.locals.len() => errs.push(ValidationError::new(
                         s,
                         format!("instruction {i} of {} uses local {l}, but the body declares {}", mn(), body.locals.len()),
                     )),
-                    Instr::NewObj(r) if d.methods[d.method_refs[r].method].name != ".ctor" => errs.push(ValidationError::new(
+                    Instr::NewObj(r) if !is_ctor[d.method_refs[r].method.index()] => errs.push(ValidationError::new(
                         s,
-                        format!("instruction {i} of {}: newobj needs a constructor, not {}", mn(), names.method_name(d, d.method_refs[r].method)),
+                        format!(
+                            "instruction {i} of {}: newobj needs a constructor, not {}",
+                            mn(),
+                            names.method_name(d, d.method_refs[r].method)
+                        ),
                     )),
-                    Instr::Box(t) | Instr::UnboxAny(t) | Instr::NewArr(t) | Instr::CastClass(t) | Instr::IsInst(t) | Instr::InitObj(t) | Instr::Constrained(t) => {
-                        sig_ok(&mut errs, t, &format!("instruction {i}"))
-                    }
+                    Instr::Box(t)
+                    | Instr::UnboxAny(t)
+                    | Instr::NewArr(t)
+                    | Instr::CastClass(t)
+                    | Instr::IsInst(t)
+                    | Instr::InitObj(t)
+                    | Instr::Constrained(t) => sig_ok(&mut errs, t, &format!("instruction {i}")),
                     _ => {}
                 }
             }
@@ -587,11 +440,7 @@ pub(crate) fn check_rules(d: &ProgramData, names: &crate::names::Names) -> Vec<V
             if d.methods[a.ctor].name != ".ctor" {
                 errs.push(ValidationError::new(
                     s,
-                    format!(
-                        "attribute of {} is built by {}, which is not a constructor",
-                        mn(),
-                        names.method_name(d, a.ctor)
-                    ),
+                    format!("attribute of {} is built by {}, which is not a constructor", mn(), names.method_name(d, a.ctor)),
                 ));
             }
         }
@@ -601,10 +450,7 @@ pub(crate) fn check_rules(d: &ProgramData, names: &crate::names::Names) -> Vec<V
         if let Some(bad) = var_out_of_range(d, f.ty, n_type_gp, 0) {
             errs.push(ValidationError::new(
                 Subject::Field(id),
-                format!(
-                    "field {} uses generic parameter {bad}, which is not declared",
-                    names.field_name(d, id)
-                ),
+                format!("field {} uses generic parameter {bad}, which is not declared", names.field_name(d, id)),
             ));
         }
     }
@@ -638,28 +484,16 @@ pub(crate) fn check_rules(d: &ProgramData, names: &crate::names::Names) -> Vec<V
     check_references(d, names, &mut errs);
     if let Some(e) = d.entry_point {
         if !d.methods[e].flags.is_static {
-            errs.push(ValidationError::new(
-                Subject::Method(e),
-                format!("entry point {} must be static", names.method_name(d, e)),
-            ));
+            errs.push(ValidationError::new(Subject::Method(e), format!("entry point {} must be static", names.method_name(d, e))));
         }
     }
     errs
 }
 
-fn iface_cycle(
-    d: &ProgramData,
-    t: TypeId,
-    colour: &mut [u8],
-    errs: &mut Vec<ValidationError>,
-    names: &crate::names::Names,
-) {
+fn iface_cycle(d: &ProgramData, t: TypeId, colour: &mut [u8], errs: &mut Vec<ValidationError>, names: &crate::names::Names) {
     if colour[t.index()] != 0 {
         if colour[t.index()] == 1 {
-            errs.push(ValidationError::new(
-                Subject::Type(t),
-                format!("interface {} inherits from itself", names.type_name(t)),
-            ));
+            errs.push(ValidationError::new(Subject::Type(t), format!("interface {} inherits from itself", names.type_name(t))));
         }
         return;
     }
@@ -668,10 +502,7 @@ fn iface_cycle(
         for &i in &d.types[t].interfaces {
             if let Some(idef) = sig_def(d, i) {
                 if colour[idef.index()] == 1 {
-                    errs.push(ValidationError::new(
-                        Subject::Type(t),
-                        format!("interface {} inherits from itself", names.type_name(t)),
-                    ));
+                    errs.push(ValidationError::new(Subject::Type(t), format!("interface {} inherits from itself", names.type_name(t))));
                     continue;
                 }
                 iface_cycle(d, idef, colour, errs, names);
@@ -682,21 +513,12 @@ fn iface_cycle(
 }
 
 /// The first `!N` / `!!N` in `sig` that is not declared in the context, as text.
-fn var_out_of_range(
-    d: &ProgramData,
-    sig: TypeRefId,
-    n_type: usize,
-    n_meth: usize,
-) -> Option<String> {
+fn var_out_of_range(d: &ProgramData, sig: TypeRefId, n_type: usize, n_meth: usize) -> Option<String> {
     match &d.type_refs[sig] {
         TypeSig::Var(i) if *i as usize >= n_type => Some(format!("!{i}")),
         TypeSig::MVar(i) if *i as usize >= n_meth => Some(format!("!!{i}")),
-        TypeSig::Inst { args, .. } => args
-            .iter()
-            .find_map(|&a| var_out_of_range(d, a, n_type, n_meth)),
-        TypeSig::Array(e) | TypeSig::ByRef(e) | TypeSig::Ptr(e) => {
-            var_out_of_range(d, *e, n_type, n_meth)
-        }
+        TypeSig::Inst { args, .. } => args.iter().find_map(|&a| var_out_of_range(d, a, n_type, n_meth)),
+        TypeSig::Array(e) | TypeSig::ByRef(e) | TypeSig::Ptr(e) => var_out_of_range(d, *e, n_type, n_meth),
         _ => None,
     }
 }
@@ -708,38 +530,60 @@ fn check_references(d: &ProgramData, names: &crate::names::Names, errs: &mut Vec
         let a = d.types[t].assembly;
         a == from || d.assemblies[from].references.contains(&a)
     };
-    let check =
-        |from: AssemblyId, sig: TypeRefId, subject: Subject, errs: &mut Vec<ValidationError>| {
-            let mut bad = None;
-            for_each_def(d, sig, &mut |t| {
-                if bad.is_none() && !visible(from, t) {
-                    bad = Some(t);
-                }
-            });
-            if let Some(t) = bad {
-                errs.push(ValidationError::new(
-                    subject,
-                    format!(
-                        "uses {}, declared in assembly {}, which {} does not reference",
-                        names.type_name(t),
-                        d.assemblies[d.types[t].assembly].name,
-                        d.assemblies[from].name
-                    ),
-                ));
-            }
+    // Per signature, the one assembly its types live in (ANY: none; MULTI: several), computed in
+    // one forward pass: interned signatures only point backwards.
+    const ANY: u32 = u32::MAX;
+    const MULTI: u32 = u32::MAX - 1;
+    let join = |a: u32, b: u32| {
+        if a == ANY {
+            b
+        } else if b == ANY || a == b {
+            a
+        } else {
+            MULTI
+        }
+    };
+    let mut home = vec![ANY; d.type_refs.len()];
+    for (id, sig) in d.type_refs.iter() {
+        home[id.index()] = match sig {
+            TypeSig::Def(t) => d.types[*t].assembly.as_u32(),
+            TypeSig::Inst { def, args } => args.iter().fold(d.types[*def].assembly.as_u32(), |acc, a| join(acc, home[a.index()])),
+            TypeSig::Array(e) | TypeSig::ByRef(e) | TypeSig::Ptr(e) => home[e.index()],
+            TypeSig::Prim(_) | TypeSig::Var(_) | TypeSig::MVar(_) => ANY,
         };
+    }
+    let check = |from: AssemblyId, sig: TypeRefId, subject: Subject, errs: &mut Vec<ValidationError>| {
+        match home[sig.index()] {
+            ANY => return,
+            MULTI => {}
+            a if a == from.as_u32() || d.assemblies[from].references.contains(&AssemblyId::new(a as usize)) => return,
+            _ => {}
+        }
+        let mut bad = None;
+        for_each_def(d, sig, &mut |t| {
+            if bad.is_none() && !visible(from, t) {
+                bad = Some(t);
+            }
+        });
+        if let Some(t) = bad {
+            errs.push(ValidationError::new(
+                subject,
+                format!(
+                    "uses {}, declared in assembly {}, which {} does not reference",
+                    names.type_name(t),
+                    d.assemblies[d.types[t].assembly].name,
+                    d.assemblies[from].name
+                ),
+            ));
+        }
+    };
     for (id, t) in d.types.iter() {
         for sig in t.base.iter().chain(&t.interfaces) {
             check(t.assembly, *sig, Subject::Type(id), errs);
         }
     }
     for (id, f) in d.fields.iter() {
-        check(
-            d.types[f.declaring_type].assembly,
-            f.ty,
-            Subject::Field(id),
-            errs,
-        );
+        check(d.types[f.declaring_type].assembly, f.ty, Subject::Field(id), errs);
     }
     for (id, m) in d.methods.iter() {
         let from = d.types[m.declaring_type].assembly;

@@ -42,13 +42,10 @@ const DAM_ATTRIBUTE: &str = "System.Diagnostics.CodeAnalysis.DynamicallyAccessed
 
 /// The flags of a `[DynamicallyAccessedMembers]` among `attrs`, if there is one.
 pub fn dam_flags(p: &Program, attrs: &[CustomAttribute]) -> Option<i64> {
-    attrs
-        .iter()
-        .find(|a| p.type_name(p.methods[a.ctor].declaring_type) == DAM_ATTRIBUTE)
-        .and_then(|a| match a.args.first() {
-            Some(AttrValue::Enum { value, .. }) | Some(AttrValue::Int(value)) => Some(*value),
-            _ => None,
-        })
+    attrs.iter().find(|a| p.type_name(p.methods[a.ctor].declaring_type) == DAM_ATTRIBUTE).and_then(|a| match a.args.first() {
+        Some(AttrValue::Enum { value, .. }) | Some(AttrValue::Int(value)) => Some(*value),
+        _ => None,
+    })
 }
 
 fn has(f: i64, bits: i64) -> bool {
@@ -71,8 +68,7 @@ pub fn members(p: &Program, t: TypeId, f: i64, out: &mut Vec<Item>) {
         } else if md.name == ".cctor" {
             false
         } else {
-            (public && has(f, flags::PUBLIC_METHODS))
-                || (!public && has(f, flags::NON_PUBLIC_METHODS))
+            (public && has(f, flags::PUBLIC_METHODS)) || (!public && has(f, flags::NON_PUBLIC_METHODS))
         };
         if wanted {
             out.push(Item::Method(m));
@@ -80,46 +76,29 @@ pub fn members(p: &Program, t: TypeId, f: i64, out: &mut Vec<Item>) {
     }
     for &fl in &td.fields {
         let public = p.fields[fl].visibility == Visibility::Public;
-        if (public && has(f, flags::PUBLIC_FIELDS)) || (!public && has(f, flags::NON_PUBLIC_FIELDS))
-        {
+        if (public && has(f, flags::PUBLIC_FIELDS)) || (!public && has(f, flags::NON_PUBLIC_FIELDS)) {
             out.push(Item::Field(fl));
         }
     }
     for &x in &td.properties {
         let pd = &p.properties[x];
-        let public = [pd.getter, pd.setter]
-            .into_iter()
-            .flatten()
-            .any(|m| p.methods[m].visibility == Visibility::Public);
-        if (public && has(f, flags::PUBLIC_PROPERTIES))
-            || (!public && has(f, flags::NON_PUBLIC_PROPERTIES))
-        {
+        let public = [pd.getter, pd.setter].into_iter().flatten().any(|m| p.methods[m].visibility == Visibility::Public);
+        if (public && has(f, flags::PUBLIC_PROPERTIES)) || (!public && has(f, flags::NON_PUBLIC_PROPERTIES)) {
             out.push(Item::Property(x));
-            out.extend(
-                [pd.getter, pd.setter]
-                    .into_iter()
-                    .flatten()
-                    .map(Item::Method),
-            );
+            out.extend([pd.getter, pd.setter].into_iter().flatten().map(Item::Method));
         }
     }
     for &e in &td.events {
         let ed = &p.events[e];
-        let public = [ed.add, ed.remove]
-            .into_iter()
-            .flatten()
-            .any(|m| p.methods[m].visibility == Visibility::Public);
-        if (public && has(f, flags::PUBLIC_EVENTS)) || (!public && has(f, flags::NON_PUBLIC_EVENTS))
-        {
+        let public = [ed.add, ed.remove].into_iter().flatten().any(|m| p.methods[m].visibility == Visibility::Public);
+        if (public && has(f, flags::PUBLIC_EVENTS)) || (!public && has(f, flags::NON_PUBLIC_EVENTS)) {
             out.push(Item::Event(e));
             out.extend([ed.add, ed.remove].into_iter().flatten().map(Item::Method));
         }
     }
     for &n in &td.nested {
         let public = p.types[n].visibility == Visibility::Public;
-        if (public && has(f, flags::PUBLIC_NESTED_TYPES))
-            || (!public && has(f, flags::NON_PUBLIC_NESTED_TYPES))
-        {
+        if (public && has(f, flags::PUBLIC_NESTED_TYPES)) || (!public && has(f, flags::NON_PUBLIC_NESTED_TYPES)) {
             // ILLink keeps nested types named by the flags with all their members.
             members(p, n, flags::ALL, out);
         }

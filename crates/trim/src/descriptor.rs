@@ -49,20 +49,10 @@ struct Reader<'a> {
 }
 
 /// Reads the descriptor `text` (named `file` in messages) against `p`.
-pub fn read_descriptor(
-    p: &Program,
-    text: &str,
-    file: &str,
-    features: &BTreeMap<String, bool>,
-) -> Result<Descriptor, DescriptorError> {
+pub fn read_descriptor(p: &Program, text: &str, file: &str, features: &BTreeMap<String, bool>) -> Result<Descriptor, DescriptorError> {
     let doc = roxmltree::Document::parse(text).map_err(|e| {
         let pos = e.pos();
-        DescriptorError {
-            file: file.to_string(),
-            line: pos.row,
-            col: pos.col,
-            message: format!("not well-formed XML: {e}"),
-        }
+        DescriptorError { file: file.to_string(), line: pos.row, col: pos.col, message: format!("not well-formed XML: {e}") }
     })?;
     let root = doc.root_element();
     if root.tag_name().name() != "linker" {
@@ -71,19 +61,10 @@ pub fn read_descriptor(
             file: file.to_string(),
             line: pos.row,
             col: pos.col,
-            message: format!(
-                "expected a <linker> root element, found <{}>",
-                root.tag_name().name()
-            ),
+            message: format!("expected a <linker> root element, found <{}>", root.tag_name().name()),
         });
     }
-    let mut r = Reader {
-        p,
-        file,
-        doc: &doc,
-        features,
-        out: Descriptor::default(),
-    };
+    let mut r = Reader { p, file, doc: &doc, features, out: Descriptor::default() };
     for asm in root.children().filter(|n| n.is_element()) {
         if asm.tag_name().name() == "assembly" && r.applies(asm) {
             r.assembly(asm);
@@ -98,19 +79,12 @@ impl<'a> Reader<'a> {
     }
 
     fn kind(&self, n: roxmltree::Node) -> RootKind {
-        RootKind::Descriptor {
-            file: self.file.to_string(),
-            line: self.line(n),
-        }
+        RootKind::Descriptor { file: self.file.to_string(), line: self.line(n) }
     }
 
     fn warn(&mut self, n: roxmltree::Node, code: &'static str, message: String) {
         let location = Some(format!("{}:{}", self.file, self.line(n)));
-        self.out.diagnostics.push(Diagnostic {
-            code,
-            message,
-            location,
-        });
+        self.out.diagnostics.push(Diagnostic { code, message, location });
     }
 
     fn root(&mut self, n: roxmltree::Node, item: Item) {
@@ -162,10 +136,7 @@ impl<'a> Reader<'a> {
                         .types
                         .iter()
                         .copied()
-                        .filter(|&t| {
-                            self.p.types[t].namespace == ns
-                                && self.p.types[t].declaring_type.is_none()
-                        })
+                        .filter(|&t| self.p.types[t].namespace == ns && self.p.types[t].declaring_type.is_none())
                         .collect();
                     if types.is_empty() {
                         self.warn(c, "IL2008", format!("could not resolve any type in namespace '{ns}' of assembly '{simple}'"));
@@ -182,28 +153,12 @@ impl<'a> Reader<'a> {
     fn type_element(&mut self, n: roxmltree::Node, aid: AssemblyId) {
         let full = n.attribute("fullname").unwrap_or("");
         let types: Vec<TypeId> = match full.strip_suffix('*') {
-            Some(prefix) => self.p.assemblies[aid]
-                .types
-                .iter()
-                .copied()
-                .filter(|&t| self.p.type_name(t).starts_with(prefix))
-                .collect(),
-            None => self
-                .p
-                .names()
-                .types_named(full)
-                .iter()
-                .copied()
-                .filter(|&t| self.p.types[t].assembly == aid)
-                .collect(),
+            Some(prefix) => self.p.assemblies[aid].types.iter().copied().filter(|&t| self.p.type_name(t).starts_with(prefix)).collect(),
+            None => self.p.names().types_named(full).iter().copied().filter(|&t| self.p.types[t].assembly == aid).collect(),
         };
         if types.is_empty() {
             let asm = self.p.assemblies[aid].name.clone();
-            self.warn(
-                n,
-                "IL2008",
-                format!("could not resolve type '{full}' in assembly '{asm}'"),
-            );
+            self.warn(n, "IL2008", format!("could not resolve type '{full}' in assembly '{asm}'"));
         }
         for t in types {
             self.type_body(n, t);
@@ -212,11 +167,7 @@ impl<'a> Reader<'a> {
 
     fn type_body(&mut self, n: roxmltree::Node, t: TypeId) {
         let children: Vec<_> = n.children().filter(|c| c.is_element()).collect();
-        let preserve = n.attribute("preserve").unwrap_or(if children.is_empty() {
-            "all"
-        } else {
-            "nothing"
-        });
+        let preserve = n.attribute("preserve").unwrap_or(if children.is_empty() { "all" } else { "nothing" });
         self.preserve(n, t, preserve);
         for c in children {
             if !self.applies(c) {
@@ -228,17 +179,8 @@ impl<'a> Reader<'a> {
             let tn = self.p.type_name(t).to_string();
             let found: Vec<Item> = match c.tag_name().name() {
                 "method" => match (name, signature) {
-                    (Some(nm), _) => td
-                        .methods
-                        .iter()
-                        .copied()
-                        .filter(|&m| self.p.methods[m].name == nm)
-                        .map(Item::Method)
-                        .collect(),
-                    (None, Some(sig)) => methods_by_descriptor_signature(self.p, t, sig)
-                        .into_iter()
-                        .map(Item::Method)
-                        .collect(),
+                    (Some(nm), _) => td.methods.iter().copied().filter(|&m| self.p.methods[m].name == nm).map(Item::Method).collect(),
+                    (None, Some(sig)) => methods_by_descriptor_signature(self.p, t, sig).into_iter().map(Item::Method).collect(),
                     _ => Vec::new(),
                 },
                 "field" => td
@@ -249,12 +191,7 @@ impl<'a> Reader<'a> {
                         let fd = &self.p.fields[f];
                         name == Some(fd.name.as_str())
                             || signature.is_some_and(|s| {
-                                squash(s)
-                                    == squash(&format!(
-                                        "{}{}",
-                                        illink_type_name(self.p, fd.ty, Some(t), None),
-                                        fd.name
-                                    ))
+                                squash(s) == squash(&format!("{}{}", illink_type_name(self.p, fd.ty, Some(t), None), fd.name))
                             })
                     })
                     .map(Item::Field)
@@ -267,12 +204,7 @@ impl<'a> Reader<'a> {
                         let pd = &self.p.properties[x];
                         name == Some(pd.name.as_str())
                             || signature.is_some_and(|s| {
-                                squash(s)
-                                    == squash(&format!(
-                                        "{}{}",
-                                        illink_type_name(self.p, pd.ty, Some(t), None),
-                                        pd.name
-                                    ))
+                                squash(s) == squash(&format!("{}{}", illink_type_name(self.p, pd.ty, Some(t), None), pd.name))
                             })
                     })
                     .flat_map(|x| {
@@ -280,8 +212,7 @@ impl<'a> Reader<'a> {
                         let acc = c.attribute("accessors").unwrap_or("all");
                         let get = pd.getter.filter(|_| acc == "all" || acc.contains("get"));
                         let set = pd.setter.filter(|_| acc == "all" || acc.contains("set"));
-                        std::iter::once(Item::Property(x))
-                            .chain([get, set].into_iter().flatten().map(Item::Method))
+                        std::iter::once(Item::Property(x)).chain([get, set].into_iter().flatten().map(Item::Method))
                     })
                     .collect(),
                 "event" => td
@@ -292,36 +223,18 @@ impl<'a> Reader<'a> {
                         let ed = &self.p.events[e];
                         name == Some(ed.name.as_str())
                             || signature.is_some_and(|s| {
-                                squash(s)
-                                    == squash(&format!(
-                                        "{}{}",
-                                        illink_type_name(self.p, ed.ty, Some(t), None),
-                                        ed.name
-                                    ))
+                                squash(s) == squash(&format!("{}{}", illink_type_name(self.p, ed.ty, Some(t), None), ed.name))
                             })
                     })
                     .flat_map(|e| {
                         let ed = &self.p.events[e];
-                        std::iter::once(Item::Event(e))
-                            .chain([ed.add, ed.remove].into_iter().flatten().map(Item::Method))
+                        std::iter::once(Item::Event(e)).chain([ed.add, ed.remove].into_iter().flatten().map(Item::Method))
                     })
                     .collect(),
                 "type" => {
-                    let nested: Vec<TypeId> = td
-                        .nested
-                        .iter()
-                        .copied()
-                        .filter(|&x| Some(self.p.types[x].name.as_str()) == name)
-                        .collect();
+                    let nested: Vec<TypeId> = td.nested.iter().copied().filter(|&x| Some(self.p.types[x].name.as_str()) == name).collect();
                     if nested.is_empty() {
-                        self.warn(
-                            c,
-                            "IL2008",
-                            format!(
-                                "could not resolve nested type '{}' in '{tn}'",
-                                name.unwrap_or("")
-                            ),
-                        );
+                        self.warn(c, "IL2008", format!("could not resolve nested type '{}' in '{tn}'", name.unwrap_or("")));
                     }
                     for x in nested {
                         self.type_body(c, x);
@@ -338,11 +251,7 @@ impl<'a> Reader<'a> {
                     _ => ("IL2017", "property"),
                 };
                 let sel = name.or(signature).unwrap_or("");
-                self.warn(
-                    c,
-                    code,
-                    format!("could not find {what} '{sel}' on type '{tn}'"),
-                );
+                self.warn(c, code, format!("could not find {what} '{sel}' on type '{tn}'"));
             }
             for item in found {
                 self.root(c, item);
@@ -355,12 +264,7 @@ impl<'a> Reader<'a> {
         let f = match preserve {
             "all" => flags::ALL,
             "fields" => flags::PUBLIC_FIELDS | flags::NON_PUBLIC_FIELDS,
-            "methods" => {
-                flags::PUBLIC_METHODS
-                    | flags::NON_PUBLIC_METHODS
-                    | flags::PUBLIC_CONSTRUCTORS
-                    | flags::NON_PUBLIC_CONSTRUCTORS
-            }
+            "methods" => flags::PUBLIC_METHODS | flags::NON_PUBLIC_METHODS | flags::PUBLIC_CONSTRUCTORS | flags::NON_PUBLIC_CONSTRUCTORS,
             _ => 0,
         };
         let mut items = Vec::new();

@@ -22,15 +22,21 @@ pub struct CondEdge {
     pub kind: EdgeKind,
 }
 
+/// Bits of a packed edge that hold the target node; the edge kind sits above them.
+pub const NODE_BITS: u32 = 27;
+const NODE_MASK: u32 = (1 << NODE_BITS) - 1;
+
 /// Static edges (CSR) and conditional edges (CSR, each stored under both conditions).
+///
+/// Layout for the marking loop: `starts[2n]` and `starts[2n+1]` are node `n`'s first static and
+/// first conditional edge (one cache line for both), and a static edge is one `u32`, the target
+/// in the low [`NODE_BITS`] bits and the kind above. Programs are limited to 2^27 nodes.
 #[derive(Clone, Debug)]
 pub struct DepGraph {
     /// Node numbering.
     pub layout: Layout,
-    edge_start: Vec<u32>,
-    edge_to: Vec<u32>,
-    edge_kind: Vec<EdgeKind>,
-    cond_start: Vec<u32>,
+    starts: Vec<u32>,
+    edges: Vec<u32>,
     cond: Vec<CondEdge>,
     /// Warnings found while building (unresolvable `DynamicDependency`, …).
     pub diagnostics: Vec<Diagnostic>,
@@ -44,6 +50,8 @@ impl DepGraph {
         let layout = Layout::new(p);
         let n = layout.len();
         let switches = feature_getters(p, config);
+        let get_type_from_handle =
+            p.methods.ids().find(|&m| p.methods[m].params.len() == 1 && p.method_name(m).starts_with(GET_TYPE_FROM_HANDLE));
         let mut b = Emit {
             p,
             layout: &layout,
@@ -51,10 +59,11 @@ impl DepGraph {
             switches: &switches,
             diagnostics: Vec::new(),
             scratch: Vec::new(),
+            get_type_from_handle,
         };
+        assert!(n < NODE_MASK as usize, "a program of {n} nodes exceeds the trimmer's limit of 2^{NODE_BITS}");
         let mut edge_start = Vec::with_capacity(n + 1);
-        let mut edge_to = Vec::new();
-        let mut edge_kind = Vec::new();
+        let mut edges: Vec<u32> = Vec::new();
         let mut conds: Vec<(u32, CondEdge)> = Vec::new();
 
         // For CHA, the overrides and implementations of each slot, found from the slot.
@@ -69,22 +78,8 @@ impl DepGraph {
                         let inst = layout.node(Item::Instantiated(p.methods[m].declaring_type));
                         let slot = layout.node(Item::Method(s));
                         let to = layout.node(Item::Method(m));
-                        conds.push((
-                            inst,
-                            CondEdge {
-                                other: slot,
-                                to,
-                                kind: EdgeKind::VirtualOverride,
-                            },
-                        ));
-                        conds.push((
-                            slot,
-                            CondEdge {
-                                other: inst,
-                                to,
-                                kind: EdgeKind::VirtualOverride,
-                            },
-                        ));
+                        conds.push((inst, CondEdge { other: slot, to, kind: EdgeKind::VirtualOverride }));
+                        conds.push((slot, CondEdge { other: inst, to, kind: EdgeKind::VirtualOverride }));
                     }
                     Precision::Cha => cha[s.index()].push((m, EdgeKind::VirtualOverride)),
                 }
@@ -97,32 +92,16 @@ impl DepGraph {
                         let inst = layout.node(Item::Instantiated(t));
                         let slot = layout.node(Item::Method(d.slot));
                         let to = layout.node(Item::Method(d.implementation));
-                        conds.push((
-                            inst,
-                            CondEdge {
-                                other: slot,
-                                to,
-                                kind: EdgeKind::InterfaceImpl,
-                            },
-                        ));
-                        conds.push((
-                            slot,
-                            CondEdge {
-                                other: inst,
-                                to,
-                                kind: EdgeKind::InterfaceImpl,
-                            },
-                        ));
+                        conds.push((inst, CondEdge { other: slot, to, kind: EdgeKind::InterfaceImpl }));
+                        conds.push((slot, CondEdge { other: inst, to, kind: EdgeKind::InterfaceImpl }));
                     }
-                    Precision::Cha => {
-                        cha[d.slot.index()].push((d.implementation, EdgeKind::InterfaceImpl))
-                    }
+                    Precision::Cha => cha[d.slot.index()].push((d.implementation, EdgeKind::InterfaceImpl)),
                 }
             }
         }
 
         for node in 0..n as u32 {
-            edge_start.push(edge_to.len() as u32);
+            edge_start.push(edges.len() as u32);
             b.out.clear();
             b.node(layout.item(node));
             if let (Item::Method(m), false) = (layout.item(node), cha.is_empty()) {
@@ -132,12 +111,9 @@ impl DepGraph {
             }
             b.out.sort_unstable();
             b.out.dedup();
-            for &(to, kind) in &b.out {
-                edge_to.push(to);
-                edge_kind.push(kind);
-            }
+            edges.extend(b.out.iter().map(|&(to, kind)| to | ((kind as u32) << NODE_BITS)));
         }
-        edge_start.push(edge_to.len() as u32);
+        edge_start.push(edges.len() as u32);
 
         // Counting sort of the conditional edges by owner.
         let mut cond_start = vec![0u32; n + 1];
@@ -148,28 +124,14 @@ impl DepGraph {
             cond_start[i + 1] += cond_start[i];
         }
         let mut fill = cond_start.clone();
-        let mut cond = vec![
-            CondEdge {
-                other: NONE,
-                to: NONE,
-                kind: EdgeKind::Root
-            };
-            conds.len()
-        ];
+        let mut cond = vec![CondEdge { other: NONE, to: NONE, kind: EdgeKind::Root }; conds.len()];
         for (owner, c) in conds {
             cond[fill[owner as usize] as usize] = c;
             fill[owner as usize] += 1;
         }
         let diagnostics = b.diagnostics;
-        DepGraph {
-            layout,
-            edge_start,
-            edge_to,
-            edge_kind,
-            cond_start,
-            cond,
-            diagnostics,
-        }
+        let starts = edge_start.iter().zip(&cond_start).flat_map(|(&e, &c)| [e, c]).collect();
+        DepGraph { layout, starts, edges, cond, diagnostics }
     }
 
     /// The number of nodes.
@@ -179,7 +141,7 @@ impl DepGraph {
 
     /// The number of static edges.
     pub fn n_edges(&self) -> usize {
-        self.edge_to.len()
+        self.edges.len()
     }
 
     /// The number of conditional edges (each counted once).
@@ -190,41 +152,53 @@ impl DepGraph {
     /// Static edges out of `node`: `(to, kind)`.
     #[inline]
     pub fn edges(&self, node: u32) -> impl Iterator<Item = (u32, EdgeKind)> + '_ {
-        let (s, e) = (
-            self.edge_start[node as usize] as usize,
-            self.edge_start[node as usize + 1] as usize,
-        );
-        self.edge_to[s..e]
-            .iter()
-            .copied()
-            .zip(self.edge_kind[s..e].iter().copied())
+        self.packed(node).iter().map(|&e| unpack(e))
     }
 
-    /// The targets of the static edges out of `node`.
+    /// Static edges out of `node`, packed (see [`unpack`]).
     #[inline]
-    pub fn targets(&self, node: u32) -> &[u32] {
-        &self.edge_to
-            [self.edge_start[node as usize] as usize..self.edge_start[node as usize + 1] as usize]
-    }
-
-    /// The kinds of the static edges out of `node`, parallel to [`Self::targets`].
-    #[inline]
-    pub fn kinds(&self, node: u32) -> &[EdgeKind] {
-        &self.edge_kind
-            [self.edge_start[node as usize] as usize..self.edge_start[node as usize + 1] as usize]
+    pub fn packed(&self, node: u32) -> &[u32] {
+        let i = node as usize * 2;
+        &self.edges[self.starts[i] as usize..self.starts[i + 2] as usize]
     }
 
     /// Conditional edges that `node` is one condition of.
     #[inline]
     pub fn conditional(&self, node: u32) -> &[CondEdge] {
-        &self.cond
-            [self.cond_start[node as usize] as usize..self.cond_start[node as usize + 1] as usize]
+        let i = node as usize * 2;
+        &self.cond[self.starts[i + 1] as usize..self.starts[i + 3] as usize]
     }
 
-    /// The static edges as a CSR `(offsets, targets)`, for baselines and exports.
-    pub fn csr(&self) -> (&[u32], &[u32]) {
-        (&self.edge_start, &self.edge_to)
+    /// The static edges as a plain CSR `(offsets, targets)`: for baselines and exports.
+    pub fn plain_csr(&self) -> (Vec<u32>, Vec<u32>) {
+        self.plain_csr_with(&[])
     }
+
+    /// The static edges plus `extra` edges `(from, to)` as a plain CSR `(offsets, targets)`.
+    /// With the conditional edges a trim fired ([`crate::Marks::fired_conditional`]), a BFS over
+    /// it reaches exactly the trim's kept set: the floor for the same edges.
+    pub fn plain_csr_with(&self, extra: &[(u32, u32)]) -> (Vec<u32>, Vec<u32>) {
+        let n = self.n_nodes();
+        let mut offsets = Vec::with_capacity(n + 1);
+        let mut targets = Vec::with_capacity(self.edges.len() + extra.len());
+        let mut by_from: Vec<Vec<u32>> = vec![Vec::new(); n];
+        for &(f, t) in extra {
+            by_from[f as usize].push(t);
+        }
+        for node in 0..n as u32 {
+            offsets.push(targets.len() as u32);
+            targets.extend(self.packed(node).iter().map(|&e| e & NODE_MASK));
+            targets.extend_from_slice(&by_from[node as usize]);
+        }
+        offsets.push(targets.len() as u32);
+        (offsets, targets)
+    }
+}
+
+/// A packed edge's target node and kind.
+#[inline]
+pub fn unpack(e: u32) -> (u32, EdgeKind) {
+    (e & NODE_MASK, EdgeKind::ALL[(e >> NODE_BITS) as usize])
 }
 
 /// Getters of feature switches with a value set in the configuration: `[FeatureSwitchDefinition("Name")]`
@@ -249,19 +223,13 @@ fn feature_getters(p: &Program, config: &TrimConfig) -> HashMap<MethodId, bool> 
     out
 }
 
-const FEATURE_SWITCH_ATTRIBUTE: &str =
-    "System.Diagnostics.CodeAnalysis.FeatureSwitchDefinitionAttribute";
-const DYNAMIC_DEPENDENCY_ATTRIBUTE: &str =
-    "System.Diagnostics.CodeAnalysis.DynamicDependencyAttribute";
+const FEATURE_SWITCH_ATTRIBUTE: &str = "System.Diagnostics.CodeAnalysis.FeatureSwitchDefinitionAttribute";
+const DYNAMIC_DEPENDENCY_ATTRIBUTE: &str = "System.Diagnostics.CodeAnalysis.DynamicDependencyAttribute";
 const GET_TYPE_FROM_HANDLE: &str = "System.Type::GetTypeFromHandle";
 
 /// The instructions of `body` that can execute once branches on known feature switches (and on
 /// constants) are folded: ILLink's unreachable-block removal.
-fn live_instructions(
-    body: &Body,
-    p: &Program,
-    switches: &HashMap<MethodId, bool>,
-) -> Option<Vec<bool>> {
+fn live_instructions(body: &Body, p: &Program, switches: &HashMap<MethodId, bool>) -> Option<Vec<bool>> {
     let known = |i: usize| -> Option<bool> {
         match body.instrs.get(i)? {
             Instr::Call(r) => switches.get(&p.method_refs[*r].method).copied(),
@@ -269,9 +237,11 @@ fn live_instructions(
             _ => None,
         }
     };
-    let folds = body.instrs.iter().enumerate().any(|(i, ins)| {
-        matches!(ins, Instr::BrTrue(_) | Instr::BrFalse(_)) && i > 0 && known(i - 1).is_some()
-    });
+    let folds = body
+        .instrs
+        .iter()
+        .enumerate()
+        .any(|(i, ins)| matches!(ins, Instr::BrTrue(_) | Instr::BrFalse(_)) && i > 0 && known(i - 1).is_some());
     if !folds || switches.is_empty() {
         return None;
     }
@@ -319,6 +289,8 @@ struct Emit<'a> {
     switches: &'a HashMap<MethodId, bool>,
     diagnostics: Vec<Diagnostic>,
     scratch: Vec<Item>,
+    /// `System.Type::GetTypeFromHandle(…)`, the intrinsic that turns `ldtoken` into `typeof`.
+    get_type_from_handle: Option<MethodId>,
 }
 
 impl Emit<'_> {
@@ -362,20 +334,13 @@ impl Emit<'_> {
                     Some(AttrValue::String(n)) => format!("type '{n}'"),
                     _ => "its type".to_string(),
                 };
-                self.diagnostics.push(Diagnostic::new(
-                    "IL2036",
-                    format!("DynamicDependency: unresolved {what}"),
-                ));
+                self.diagnostics.push(Diagnostic::new("IL2036", format!("DynamicDependency: unresolved {what}")));
                 continue;
             };
             self.scratch.clear();
             match selector {
-                Some(AttrValue::String(sig)) => {
-                    self.scratch.extend(members_by_doc_signature(p, ty, sig))
-                }
-                Some(AttrValue::Enum { value, .. }) | Some(AttrValue::Int(value)) => {
-                    members(p, ty, *value, &mut self.scratch)
-                }
+                Some(AttrValue::String(sig)) => self.scratch.extend(members_by_doc_signature(p, ty, sig)),
+                Some(AttrValue::Enum { value, .. }) | Some(AttrValue::Int(value)) => members(p, ty, *value, &mut self.scratch),
                 _ => {}
             }
             if self.scratch.is_empty() {
@@ -383,13 +348,8 @@ impl Emit<'_> {
                     Some(AttrValue::String(s)) => s.clone(),
                     _ => "the member types".into(),
                 };
-                self.diagnostics.push(Diagnostic::new(
-                    "IL2037",
-                    format!(
-                        "DynamicDependency: no member of {} matches '{sel}'",
-                        p.type_name(ty)
-                    ),
-                ));
+                self.diagnostics
+                    .push(Diagnostic::new("IL2037", format!("DynamicDependency: no member of {} matches '{sel}'", p.type_name(ty))));
             }
             self.push(Item::Type(ty), EdgeKind::DynamicDependency);
             for i in std::mem::take(&mut self.scratch) {
@@ -424,12 +384,16 @@ impl Emit<'_> {
             for &a in args {
                 self.types_in(a, EdgeKind::GenericArgument);
             }
-            self.generic_dam(&p.types[*def].generic_params, args);
+            if p.types[*def].generic_params.iter().any(|g| !g.attributes.is_empty()) {
+                self.generic_dam(&p.types[*def].generic_params, args);
+            }
         }
         for &a in &mr.generic_args {
             self.types_in(a, EdgeKind::GenericArgument);
         }
-        self.generic_dam(&p.methods[mr.method].generic_params, &mr.generic_args);
+        if !mr.generic_args.is_empty() {
+            self.generic_dam(&p.methods[mr.method].generic_params, &mr.generic_args);
+        }
     }
 
     fn node(&mut self, item: Item) {
@@ -522,7 +486,9 @@ impl Emit<'_> {
         }
         let live = live_instructions(body, p, self.switches);
         let is_live = |i: usize| live.as_ref().is_none_or(|l| l[i]);
-        self.type_flow(body, &is_live);
+        if body.instrs.iter().any(|i| matches!(i, Instr::LdToken(Token::Type(_)))) {
+            self.type_flow(body, &is_live);
+        }
         for (i, ins) in body.instrs.iter().enumerate() {
             if !is_live(i) {
                 continue;
@@ -539,15 +505,8 @@ impl Emit<'_> {
                 }
                 Instr::LdToken(Token::Type(t)) => self.types_in(t, EdgeKind::LdToken),
                 Instr::LdToken(Token::Method(r)) => self.method_ref(r, EdgeKind::LdToken),
-                Instr::LdToken(Token::Field(r)) => {
-                    self.push(Item::Field(p.field_refs[r].field), EdgeKind::LdToken)
-                }
-                Instr::LdFld(r)
-                | Instr::LdFlda(r)
-                | Instr::StFld(r)
-                | Instr::LdSfld(r)
-                | Instr::LdSflda(r)
-                | Instr::StSfld(r) => {
+                Instr::LdToken(Token::Field(r)) => self.push(Item::Field(p.field_refs[r].field), EdgeKind::LdToken),
+                Instr::LdFld(r) | Instr::LdFlda(r) | Instr::StFld(r) | Instr::LdSfld(r) | Instr::LdSflda(r) | Instr::StSfld(r) => {
                     let fr = &p.field_refs[r];
                     self.push(Item::Field(fr.field), EdgeKind::FieldAccess);
                     if let TypeSig::Inst { args, .. } = &p.type_refs[fr.owner] {
@@ -563,11 +522,9 @@ impl Emit<'_> {
                     }
                 }
                 Instr::NewArr(t) => self.types_in(t, EdgeKind::ArrayElement),
-                Instr::UnboxAny(t)
-                | Instr::CastClass(t)
-                | Instr::IsInst(t)
-                | Instr::InitObj(t)
-                | Instr::Constrained(t) => self.types_in(t, EdgeKind::TypeCheck),
+                Instr::UnboxAny(t) | Instr::CastClass(t) | Instr::IsInst(t) | Instr::InitObj(t) | Instr::Constrained(t) => {
+                    self.types_in(t, EdgeKind::TypeCheck)
+                }
                 _ => {}
             }
         }
@@ -595,9 +552,7 @@ impl Emit<'_> {
                     let n = md.params.len();
                     let at = stack.len().saturating_sub(n);
                     let popped = stack.split_off(at);
-                    let args: Vec<Val> = std::iter::repeat_n(Val::Unknown, n - popped.len())
-                        .chain(popped)
-                        .collect();
+                    let args: Vec<Val> = std::iter::repeat_n(Val::Unknown, n - popped.len()).chain(popped).collect();
                     if !md.flags.is_static && !matches!(ins, Instr::NewObj(_)) {
                         pop(&mut stack);
                     }
@@ -608,11 +563,9 @@ impl Emit<'_> {
                             }
                         }
                     }
-                    let returns = matches!(ins, Instr::NewObj(_))
-                        || p.type_refs[md.ret] != TypeSig::Prim(Prim::Void);
+                    let returns = matches!(ins, Instr::NewObj(_)) || p.type_refs[md.ret] != TypeSig::Prim(Prim::Void);
                     if returns {
-                        let is_get_type =
-                            n == 1 && p.method_name(target).starts_with(GET_TYPE_FROM_HANDLE);
+                        let is_get_type = Some(target) == self.get_type_from_handle;
                         stack.push(match (is_get_type, args.first()) {
                             (true, Some(Val::Token(t))) => Val::Type(*t),
                             _ => Val::Unknown,
@@ -625,9 +578,7 @@ impl Emit<'_> {
                         *slot = v;
                     }
                 }
-                Instr::LdLoc(l) => {
-                    stack.push(locals.get(l as usize).copied().unwrap_or(Val::Unknown))
-                }
+                Instr::LdLoc(l) => stack.push(locals.get(l as usize).copied().unwrap_or(Val::Unknown)),
                 Instr::Dup => {
                     let v = stack.last().copied().unwrap_or(Val::Unknown);
                     stack.push(v);
@@ -651,12 +602,7 @@ impl Emit<'_> {
 /// `(pops, pushes)` of the instructions the type flow does not model specially.
 fn stack_effect(ins: &Instr) -> (usize, usize) {
     match *ins {
-        Instr::Call(_)
-        | Instr::CallVirt(_)
-        | Instr::NewObj(_)
-        | Instr::Constrained(_)
-        | Instr::Br(_)
-        | Instr::Ret => (0, 0),
+        Instr::Call(_) | Instr::CallVirt(_) | Instr::NewObj(_) | Instr::Constrained(_) | Instr::Br(_) | Instr::Ret => (0, 0),
         Instr::LdFtn(_)
         | Instr::LdToken(_)
         | Instr::LdSfld(_)

@@ -62,15 +62,7 @@ pub struct Layout {
 impl Layout {
     /// The ranges for `p`.
     pub fn new(p: &Program) -> Layout {
-        let sizes = [
-            p.assemblies.len(),
-            p.types.len(),
-            p.methods.len(),
-            p.fields.len(),
-            p.properties.len(),
-            p.events.len(),
-            p.types.len(),
-        ];
+        let sizes = [p.assemblies.len(), p.types.len(), p.methods.len(), p.fields.len(), p.properties.len(), p.events.len(), p.types.len()];
         let mut starts = [0u32; 8];
         for (i, n) in sizes.iter().enumerate() {
             starts[i + 1] = starts[i] + u32::try_from(*n).expect("fewer than 2^32 items");
@@ -104,10 +96,7 @@ impl Layout {
 
     /// The item of a node.
     pub fn item(&self, node: u32) -> Item {
-        let k = self.starts[1..]
-            .iter()
-            .position(|&s| node < s)
-            .expect("node in range");
+        let k = self.starts[1..].iter().position(|&s| node < s).expect("node in range");
         let i = (node - self.starts[k]) as usize;
         match k {
             0 => Item::Assembly(AssemblyId::new(i)),

@@ -56,11 +56,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic without a location.
     pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Diagnostic {
-            code,
-            message: message.into(),
-            location: None,
-        }
+        Diagnostic { code, message: message.into(), location: None }
     }
 }
 
@@ -153,16 +149,6 @@ pub struct Counts {
     pub events: usize,
 }
 
-/// The first reason a node was kept: the edge kind and the node(s) that caused it.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-struct Why {
-    kind: EdgeKind,
-    /// The node the edge came from, or the root index for [`EdgeKind::Root`].
-    from: u32,
-    /// The second condition of a conditional edge.
-    also: u32,
-}
-
 const NONE: u32 = u32::MAX;
 
 /// Why an item is kept: the edge that first reached it.
@@ -192,9 +178,7 @@ pub struct Step {
 pub struct TrimResult {
     graph: DepGraph,
     roots: Vec<Root>,
-    marked: Vec<bool>,
-    why: Vec<Why>,
-    order: Vec<u32>,
+    marks: Marks,
 }
 
 /// Builds the dependency graph and marks from the roots.
@@ -206,69 +190,83 @@ pub fn trim(p: &Program, config: &TrimConfig) -> TrimResult {
 /// Marks from the roots over an already built graph.
 pub fn mark(graph: DepGraph, p: &Program, config: &TrimConfig) -> TrimResult {
     let roots = collect_roots(p, config);
+    let marks = mark_graph(&graph, &roots);
+    TrimResult { graph, roots, marks }
+}
+
+/// The outcome of marking, without the graph: what [`mark_graph`] computes.
+#[derive(Clone, Debug)]
+pub struct Marks {
+    marked: Vec<bool>,
+    /// Per node: the node the first edge came from (or the root index) in the low bits and the
+    /// edge kind above, as packed edges are; `NONE` when unmarked.
+    why: Vec<u32>,
+    /// Second conditions of conditional edges, by node (`NONE` elsewhere).
+    also: Vec<u32>,
+    order: Vec<u32>,
+}
+
+impl Marks {
+    /// The number of marked nodes (pseudo-items included).
+    pub fn n_marked(&self) -> usize {
+        self.order.len()
+    }
+
+    /// The conditional edges that fired, as `(slot, kept node)`.
+    pub fn fired_conditional(&self) -> Vec<(u32, u32)> {
+        self.order
+            .iter()
+            .filter_map(|&n| {
+                let (from, kind) = graph::unpack(self.why[n as usize]);
+                kind.is_conditional().then_some((from, n))
+            })
+            .collect()
+    }
+}
+
+/// The worklist over a borrowed graph: each node is queued once, when first marked, with the
+/// edge that reached it; a conditional edge fires when the second of its conditions is marked.
+/// Breadth-first, so each recorded reason lies on a shortest chain from a root.
+pub fn mark_graph(graph: &DepGraph, roots: &[Root]) -> Marks {
     let n = graph.n_nodes();
     let mut marked = vec![false; n];
-    let mut why = vec![
-        Why {
-            kind: EdgeKind::Root,
-            from: NONE,
-            also: NONE
-        };
-        n
-    ];
-    let mut order = Vec::new();
-    let mut stack: Vec<u32> = Vec::new();
+    let mut why = vec![NONE; n];
+    let mut also = vec![NONE; n];
+    // FIFO worklist: `order` is the queue, and once drained, the processing order.
+    let mut order: Vec<u32> = Vec::with_capacity(n);
     for (i, r) in roots.iter().enumerate() {
         let node = graph.layout.node(r.item);
         if !marked[node as usize] {
             marked[node as usize] = true;
-            why[node as usize] = Why {
-                kind: EdgeKind::Root,
-                from: i as u32,
-                also: NONE,
-            };
-            stack.push(node);
+            why[node as usize] = i as u32 | ((EdgeKind::Root as u32) << graph::NODE_BITS);
+            order.push(node);
         }
     }
-    // Depth-first worklist; each node is pushed once, when first marked.
-    while let Some(node) = stack.pop() {
-        order.push(node);
-        for (&to, &kind) in graph.targets(node).iter().zip(graph.kinds(node)) {
+    let mut head = 0;
+    while head < order.len() {
+        let node = order[head];
+        head += 1;
+        for &e in graph.packed(node) {
+            let to = e & ((1 << graph::NODE_BITS) - 1);
             if !marked[to as usize] {
                 marked[to as usize] = true;
-                why[to as usize] = Why {
-                    kind,
-                    from: node,
-                    also: NONE,
-                };
-                stack.push(to);
+                // Same packing as the edge: the kind bits stay, the target becomes the source.
+                why[to as usize] = (e & !((1 << graph::NODE_BITS) - 1)) | node;
+                order.push(to);
             }
         }
         for c in graph.conditional(node) {
             if marked[c.other as usize] && !marked[c.to as usize] {
                 marked[c.to as usize] = true;
                 // `from` is the slot (a method node), `also` the instantiated type.
-                let (from, also) = if node < c.other {
-                    (node, c.other)
-                } else {
-                    (c.other, node)
-                };
-                why[c.to as usize] = Why {
-                    kind: c.kind,
-                    from,
-                    also,
-                };
-                stack.push(c.to);
+                let (from, second) = if node < c.other { (node, c.other) } else { (c.other, node) };
+                why[c.to as usize] = from | ((c.kind as u32) << graph::NODE_BITS);
+                also[c.to as usize] = second;
+                order.push(c.to);
             }
         }
     }
-    TrimResult {
-        graph,
-        roots,
-        marked,
-        why,
-        order,
-    }
+    Marks { marked, why, also, order }
 }
 
 /// The roots `config` asks for, entry point first. A rooted instance constructor also roots its
@@ -277,10 +275,7 @@ pub fn collect_roots(p: &Program, config: &TrimConfig) -> Vec<Root> {
     let mut roots = Vec::new();
     if config.entry_point {
         if let Some(e) = p.entry_point {
-            roots.push(Root {
-                item: Item::Method(e),
-                kind: RootKind::EntryPoint,
-            });
+            roots.push(Root { item: Item::Method(e), kind: RootKind::EntryPoint });
         }
     }
     roots.extend(config.roots.iter().cloned());
@@ -289,17 +284,8 @@ pub fn collect_roots(p: &Program, config: &TrimConfig) -> Vec<Root> {
         if !copy && !config.library.contains(&ad.name) {
             continue;
         }
-        let kind = if copy {
-            RootKind::CopyAssembly
-        } else {
-            RootKind::LibraryMode
-        };
-        let mut root = |item: Item| {
-            roots.push(Root {
-                item,
-                kind: kind.clone(),
-            })
-        };
+        let kind = if copy { RootKind::CopyAssembly } else { RootKind::LibraryMode };
+        let mut root = |item: Item| roots.push(Root { item, kind: kind.clone() });
         root(Item::Assembly(a));
         for &t in &ad.types {
             if !copy && !externally_visible(p, t) {
@@ -308,14 +294,8 @@ pub fn collect_roots(p: &Program, config: &TrimConfig) -> Vec<Root> {
             root(Item::Type(t));
             let td = &p.types[t];
             let visible = |v: Visibility| copy || v.is_externally_visible();
-            td.methods
-                .iter()
-                .filter(|&&m| visible(p.methods[m].visibility))
-                .for_each(|&m| root(Item::Method(m)));
-            td.fields
-                .iter()
-                .filter(|&&f| visible(p.fields[f].visibility))
-                .for_each(|&f| root(Item::Field(f)));
+            td.methods.iter().filter(|&&m| visible(p.methods[m].visibility)).for_each(|&m| root(Item::Method(m)));
+            td.fields.iter().filter(|&&f| visible(p.fields[f].visibility)).for_each(|&f| root(Item::Field(f)));
             td.properties.iter().for_each(|&x| root(Item::Property(x)));
             td.events.iter().for_each(|&e| root(Item::Event(e)));
         }
@@ -323,10 +303,9 @@ pub fn collect_roots(p: &Program, config: &TrimConfig) -> Vec<Root> {
     let instantiated: Vec<Root> = roots
         .iter()
         .filter_map(|r| match r.item {
-            Item::Method(m) if p.methods[m].name == ".ctor" => Some(Root {
-                item: Item::Instantiated(p.methods[m].declaring_type),
-                kind: r.kind.clone(),
-            }),
+            Item::Method(m) if p.methods[m].name == ".ctor" => {
+                Some(Root { item: Item::Instantiated(p.methods[m].declaring_type), kind: r.kind.clone() })
+            }
             _ => None,
         })
         .collect();
@@ -359,24 +338,24 @@ impl TrimResult {
 
     /// True when `item` survives.
     pub fn is_kept(&self, item: Item) -> bool {
-        self.marked[self.graph.layout.node(item) as usize]
+        self.marks.marked[self.graph.layout.node(item) as usize]
     }
 
     /// True when node `n` is marked.
     pub fn is_marked_node(&self, n: u32) -> bool {
-        self.marked[n as usize]
+        self.marks.marked[n as usize]
     }
 
     /// Kept nodes in the order the worklist processed them.
     pub fn processing_order(&self) -> &[u32] {
-        &self.order
+        &self.marks.order
     }
 
     /// All kept items in node order (assemblies, types, methods, fields, properties, events;
     /// `Instantiated` pseudo-items left out).
     pub fn kept_items(&self) -> impl Iterator<Item = Item> + '_ {
         (0..self.graph.n_nodes() as u32)
-            .filter(|&n| self.marked[n as usize])
+            .filter(|&n| self.marks.marked[n as usize])
             .map(|n| self.graph.layout.item(n))
             .filter(|i| !matches!(i, Item::Instantiated(_)))
     }
@@ -384,7 +363,7 @@ impl TrimResult {
     /// All removed items in node order.
     pub fn removed_items(&self) -> impl Iterator<Item = Item> + '_ {
         (0..self.graph.n_nodes() as u32)
-            .filter(|&n| !self.marked[n as usize])
+            .filter(|&n| !self.marks.marked[n as usize])
             .map(|n| self.graph.layout.item(n))
             .filter(|i| !matches!(i, Item::Instantiated(_)))
     }
@@ -409,24 +388,14 @@ impl TrimResult {
     /// Why `item` is kept, or `None` if it is removed.
     pub fn reason(&self, item: Item) -> Option<Reason> {
         let n = self.graph.layout.node(item) as usize;
-        if !self.marked[n] {
+        if !self.marks.marked[n] {
             return None;
         }
-        let w = self.why[n];
+        let (from, kind) = graph::unpack(self.marks.why[n]);
         let node_item = |x: u32| (x != NONE).then(|| self.graph.layout.item(x));
-        Some(match w.kind {
-            EdgeKind::Root => Reason {
-                kind: w.kind,
-                by: None,
-                also: None,
-                root: Some(self.roots[w.from as usize].kind.clone()),
-            },
-            _ => Reason {
-                kind: w.kind,
-                by: node_item(w.from),
-                also: node_item(w.also),
-                root: None,
-            },
+        Some(match kind {
+            EdgeKind::Root => Reason { kind, by: None, also: None, root: Some(self.roots[from as usize].kind.clone()) },
+            _ => Reason { kind, by: node_item(from), also: node_item(self.marks.also[n]), root: None },
         })
     }
 

@@ -5,12 +5,7 @@ use crate::item::Item;
 use aotsim_il::*;
 
 /// A signature type in ILLink's spelling: `System.Int32`, ``System.Collections.Generic.List`1<System.String>``.
-pub fn illink_type_name(
-    p: &Program,
-    sig: TypeRefId,
-    ctx_t: Option<TypeId>,
-    ctx_m: Option<MethodId>,
-) -> String {
+pub fn illink_type_name(p: &Program, sig: TypeRefId, ctx_t: Option<TypeId>, ctx_m: Option<MethodId>) -> String {
     match &p.type_refs[sig] {
         TypeSig::Prim(prim) => match prim {
             Prim::Void => "System.Void",
@@ -33,10 +28,7 @@ pub fn illink_type_name(
         }
         .to_string(),
         TypeSig::Inst { def, args } => {
-            let args: Vec<String> = args
-                .iter()
-                .map(|&a| illink_type_name(p, a, ctx_t, ctx_m))
-                .collect();
+            let args: Vec<String> = args.iter().map(|&a| illink_type_name(p, a, ctx_t, ctx_m)).collect();
             format!("{}<{}>", p.type_name(*def), args.join(","))
         }
         TypeSig::Array(e) => format!("{}[]", illink_type_name(p, *e, ctx_t, ctx_m)),
@@ -54,16 +46,8 @@ fn squash(s: &str) -> String {
 fn param_lists(p: &Program, m: MethodId) -> [String; 2] {
     let md = &p.methods[m];
     let ctx = (Some(md.declaring_type), Some(m));
-    let illink: Vec<String> = md
-        .params
-        .iter()
-        .map(|x| illink_type_name(p, x.ty, ctx.0, ctx.1))
-        .collect();
-    let ours: Vec<String> = md
-        .params
-        .iter()
-        .map(|x| p.sig_name(x.ty, ctx.0, ctx.1))
-        .collect();
+    let illink: Vec<String> = md.params.iter().map(|x| illink_type_name(p, x.ty, ctx.0, ctx.1)).collect();
+    let ours: Vec<String> = md.params.iter().map(|x| p.sig_name(x.ty, ctx.0, ctx.1)).collect();
     [illink.join(","), ours.join(",")]
 }
 
@@ -77,15 +61,10 @@ pub fn methods_by_descriptor_signature(p: &Program, t: TypeId, signature: &str) 
         .filter(|&m| {
             let md = &p.methods[m];
             let lists = param_lists(p, m);
-            let rets = [
-                illink_type_name(p, md.ret, Some(md.declaring_type), Some(m)),
-                p.sig_name(md.ret, Some(md.declaring_type), Some(m)),
-            ];
+            let rets =
+                [illink_type_name(p, md.ret, Some(md.declaring_type), Some(m)), p.sig_name(md.ret, Some(md.declaring_type), Some(m))];
             rets.iter().any(|r| {
-                lists.iter().any(|l| {
-                    squash(&format!("{r}{}({l})", md.name)) == want
-                        || squash(&format!("{r} {}({l})", md.name)) == want
-                })
+                lists.iter().any(|l| squash(&format!("{r}{}({l})", md.name)) == want || squash(&format!("{r} {}({l})", md.name)) == want)
             })
         })
         .collect()
@@ -94,9 +73,7 @@ pub fn methods_by_descriptor_signature(p: &Program, t: TypeId, signature: &str) 
 /// Members of `t` named by a `[DynamicDependency]` member signature: `Name(T1,T2)` a method
 /// overload, `Name` every member of that name, `#ctor` / `#cctor` the constructors.
 pub fn members_by_doc_signature(p: &Program, t: TypeId, signature: &str) -> Vec<Item> {
-    let sig = squash(signature)
-        .replace("#ctor", ".ctor")
-        .replace("#cctor", ".cctor");
+    let sig = squash(signature).replace("#ctor", ".ctor").replace("#cctor", ".cctor");
     let (name, params) = match sig.split_once('(') {
         Some((n, rest)) => (n.to_string(), Some(rest.trim_end_matches(')').to_string())),
         None => (sig.clone(), None),
@@ -106,31 +83,16 @@ pub fn members_by_doc_signature(p: &Program, t: TypeId, signature: &str) -> Vec<
         .methods
         .iter()
         .copied()
-        .filter(|&m| {
-            p.methods[m].name == name
-                && params
-                    .as_ref()
-                    .is_none_or(|want| param_lists(p, m).iter().any(|l| l == want))
-        })
+        .filter(|&m| p.methods[m].name == name && params.as_ref().is_none_or(|want| param_lists(p, m).iter().any(|l| l == want)))
         .map(Item::Method)
         .collect();
     if params.is_none() {
-        out.extend(
-            td.fields
-                .iter()
-                .filter(|&&f| p.fields[f].name == name)
-                .map(|&f| Item::Field(f)),
-        );
+        out.extend(td.fields.iter().filter(|&&f| p.fields[f].name == name).map(|&f| Item::Field(f)));
         for &x in &td.properties {
             let pd = &p.properties[x];
             if pd.name == name {
                 out.push(Item::Property(x));
-                out.extend(
-                    [pd.getter, pd.setter]
-                        .into_iter()
-                        .flatten()
-                        .map(Item::Method),
-                );
+                out.extend([pd.getter, pd.setter].into_iter().flatten().map(Item::Method));
             }
         }
         for &e in &td.events {

@@ -61,32 +61,19 @@ impl<'a> Rebuild<'a> {
 
     fn run(mut self) -> Program {
         let p = self.p;
-        let asms: Vec<AssemblyId> = p
-            .assemblies
-            .ids()
-            .filter(|&a| (self.keep)(Item::Assembly(a)))
-            .collect();
+        let asms: Vec<AssemblyId> = p.assemblies.ids().filter(|&a| (self.keep)(Item::Assembly(a))).collect();
         for a in self.order(&asms) {
             let id = self.b.add_assembly(&p.assemblies[a].name);
             self.asm.insert(a, id);
         }
         for a in asms.clone() {
-            let refs: Vec<AssemblyId> = p.assemblies[a]
-                .references
-                .iter()
-                .filter_map(|r| self.asm.get(r).copied())
-                .collect();
+            let refs: Vec<AssemblyId> = p.assemblies[a].references.iter().filter_map(|r| self.asm.get(r).copied()).collect();
             self.b.assembly_mut(self.asm[&a]).references = refs;
         }
         // Types, outer before nested.
         let mut todo: Vec<TypeId> = Vec::new();
         for a in self.order(&asms) {
-            let top: Vec<TypeId> = p.assemblies[a]
-                .types
-                .iter()
-                .copied()
-                .filter(|&t| p.types[t].declaring_type.is_none())
-                .collect();
+            let top: Vec<TypeId> = p.assemblies[a].types.iter().copied().filter(|&t| p.types[t].declaring_type.is_none()).collect();
             todo.extend(self.order(&top));
         }
         let mut i = 0;
@@ -98,13 +85,7 @@ impl<'a> Rebuild<'a> {
             }
             let td = &p.types[t];
             let outer = td.declaring_type.map(|o| self.ty[&o]);
-            let id = self.b.add_type(
-                self.asm[&td.assembly],
-                outer,
-                &td.namespace,
-                &td.name,
-                td.kind,
-            );
+            let id = self.b.add_type(self.asm[&td.assembly], outer, &td.namespace, &td.name, td.kind);
             let nd = self.b.type_mut(id);
             nd.visibility = td.visibility;
             nd.is_abstract = td.is_abstract;
@@ -134,26 +115,13 @@ impl<'a> Rebuild<'a> {
                     let md = &p.methods[m];
                     let ret = self.sig(md.ret);
                     let id = self.b.add_method(self.ty[&t], &md.name, ret);
-                    let params: Vec<Param> = md
-                        .params
-                        .iter()
-                        .map(|x| Param {
-                            name: x.name.clone(),
-                            ty: self.sig(x.ty),
-                            attributes: Vec::new(),
-                        })
-                        .collect();
+                    let params: Vec<Param> =
+                        md.params.iter().map(|x| Param { name: x.name.clone(), ty: self.sig(x.ty), attributes: Vec::new() }).collect();
                     let nm = self.b.method_mut(id);
                     nm.visibility = md.visibility;
                     nm.flags = md.flags;
-                    nm.generic_params = md
-                        .generic_params
-                        .iter()
-                        .map(|g| GenericParam {
-                            name: g.name.clone(),
-                            attributes: Vec::new(),
-                        })
-                        .collect();
+                    nm.generic_params =
+                        md.generic_params.iter().map(|g| GenericParam { name: g.name.clone(), attributes: Vec::new() }).collect();
                     nm.params = params;
                     nm.il_size = md.il_size;
                     self.method.insert(m, id);
@@ -165,22 +133,11 @@ impl<'a> Rebuild<'a> {
             let td = &p.types[t];
             let id = self.ty[&t];
             let base = td.base.map(|b| self.sig(b));
-            let kept_ifaces: Vec<TypeRefId> = td
-                .interfaces
-                .iter()
-                .copied()
-                .filter(|&i| self.sig_kept(i))
-                .collect();
+            let kept_ifaces: Vec<TypeRefId> = td.interfaces.iter().copied().filter(|&i| self.sig_kept(i)).collect();
             let interfaces: Vec<TypeRefId> = kept_ifaces.into_iter().map(|i| self.sig(i)).collect();
             let attributes = self.attrs(&td.attributes);
-            let gps: Vec<GenericParam> = td
-                .generic_params
-                .iter()
-                .map(|g| GenericParam {
-                    name: g.name.clone(),
-                    attributes: self.attrs(&g.attributes),
-                })
-                .collect();
+            let gps: Vec<GenericParam> =
+                td.generic_params.iter().map(|g| GenericParam { name: g.name.clone(), attributes: self.attrs(&g.attributes) }).collect();
             let nt = self.b.type_mut(id);
             nt.base = base;
             nt.interfaces = interfaces;
@@ -192,10 +149,8 @@ impl<'a> Rebuild<'a> {
                     let ty = self.sig(pd.ty);
                     let attributes = self.attrs(&pd.attributes);
                     let pid = self.b.add_property(id, &pd.name, ty);
-                    let (getter, setter) = (
-                        pd.getter.and_then(|m| self.method.get(&m).copied()),
-                        pd.setter.and_then(|m| self.method.get(&m).copied()),
-                    );
+                    let (getter, setter) =
+                        (pd.getter.and_then(|m| self.method.get(&m).copied()), pd.setter.and_then(|m| self.method.get(&m).copied()));
                     let np = self.b.property_mut(pid);
                     np.getter = getter;
                     np.setter = setter;
@@ -208,10 +163,8 @@ impl<'a> Rebuild<'a> {
                     let ty = self.sig(ed.ty);
                     let attributes = self.attrs(&ed.attributes);
                     let eid = self.b.add_event(id, &ed.name, ty);
-                    let (add, remove) = (
-                        ed.add.and_then(|m| self.method.get(&m).copied()),
-                        ed.remove.and_then(|m| self.method.get(&m).copied()),
-                    );
+                    let (add, remove) =
+                        (ed.add.and_then(|m| self.method.get(&m).copied()), ed.remove.and_then(|m| self.method.get(&m).copied()));
                     let ne = self.b.event_mut(eid);
                     ne.add = add;
                     ne.remove = remove;
@@ -223,28 +176,15 @@ impl<'a> Rebuild<'a> {
             let attributes = self.attrs(&p.fields[f].attributes);
             self.b.field_mut(id).attributes = attributes;
         }
-        let mut methods: Vec<(MethodId, MethodId)> =
-            self.method.iter().map(|(a, b)| (*a, *b)).collect();
+        let mut methods: Vec<(MethodId, MethodId)> = self.method.iter().map(|(a, b)| (*a, *b)).collect();
         methods.sort();
         for (m, id) in methods {
             let md = &p.methods[m];
             let attributes = self.attrs(&md.attributes);
             let ret_attributes = self.attrs(&md.ret_attributes);
-            let param_attrs: Vec<Vec<CustomAttribute>> = md
-                .params
-                .iter()
-                .map(|x| self.attrs(&x.attributes))
-                .collect();
-            let gp_attrs: Vec<Vec<CustomAttribute>> = md
-                .generic_params
-                .iter()
-                .map(|g| self.attrs(&g.attributes))
-                .collect();
-            let overrides: Vec<MethodRefId> = md
-                .overrides
-                .iter()
-                .filter_map(|&r| self.method_ref(r))
-                .collect();
+            let param_attrs: Vec<Vec<CustomAttribute>> = md.params.iter().map(|x| self.attrs(&x.attributes)).collect();
+            let gp_attrs: Vec<Vec<CustomAttribute>> = md.generic_params.iter().map(|g| self.attrs(&g.attributes)).collect();
+            let overrides: Vec<MethodRefId> = md.overrides.iter().filter_map(|&r| self.method_ref(r)).collect();
             let body = md.body.as_ref().map(|b| Body {
                 locals: b.locals.iter().map(|&l| self.sig(l)).collect(),
                 instrs: b.instrs.iter().map(|ins| self.instr(ins)).collect(),
@@ -268,9 +208,7 @@ impl<'a> Rebuild<'a> {
             let attributes = self.attrs(&p.assemblies[a].attributes);
             self.b.assembly_mut(self.asm[&a]).attributes = attributes;
         }
-        self.b
-            .finish()
-            .unwrap_or_else(|errs| panic!("rebuilding produced an invalid program: {}", errs[0]))
+        self.b.finish().unwrap_or_else(|errs| panic!("rebuilding produced an invalid program: {}", errs[0]))
     }
 
     /// A signature in the new program. Only called for signatures whose types are kept.
@@ -279,10 +217,7 @@ impl<'a> Rebuild<'a> {
             TypeSig::Def(t) => TypeSig::Def(self.ty[t]),
             TypeSig::Inst { def, args } => {
                 let args = args.clone().iter().map(|&a| self.sig(a)).collect();
-                TypeSig::Inst {
-                    def: self.ty[def],
-                    args,
-                }
+                TypeSig::Inst { def: self.ty[def], args }
             }
             TypeSig::Array(e) => TypeSig::Array(self.sig(*e)),
             TypeSig::ByRef(e) => TypeSig::ByRef(self.sig(*e)),
@@ -294,8 +229,7 @@ impl<'a> Rebuild<'a> {
 
     fn sig_kept(&self, sig: TypeRefId) -> bool {
         let mut ok = true;
-        self.p
-            .for_each_type_in(sig, &mut |t| ok &= self.ty.contains_key(&t));
+        self.p.for_each_type_in(sig, &mut |t| ok &= self.ty.contains_key(&t));
         ok
     }
 
@@ -308,11 +242,7 @@ impl<'a> Rebuild<'a> {
         let (owner, gargs) = (mr.owner, mr.generic_args.clone());
         let owner = self.sig(owner);
         let generic_args = gargs.iter().map(|&a| self.sig(a)).collect();
-        Some(self.b.method_ref(MethodRef {
-            owner,
-            method,
-            generic_args,
-        }))
+        Some(self.b.method_ref(MethodRef { owner, method, generic_args }))
     }
 
     fn field_ref(&mut self, r: FieldRefId) -> Option<FieldRefId> {
@@ -337,15 +267,9 @@ impl<'a> Rebuild<'a> {
             Instr::NewObj(r) => self.method_ref(r).map_or(nop, Instr::NewObj),
             Instr::LdFtn(r) => self.method_ref(r).map_or(nop, Instr::LdFtn),
             Instr::LdVirtFtn(r) => self.method_ref(r).map_or(nop, Instr::LdVirtFtn),
-            Instr::LdToken(Token::Method(r)) => self
-                .method_ref(r)
-                .map_or(nop, |r| Instr::LdToken(Token::Method(r))),
-            Instr::LdToken(Token::Field(r)) => self
-                .field_ref(r)
-                .map_or(nop, |r| Instr::LdToken(Token::Field(r))),
-            Instr::LdToken(Token::Type(t)) => self
-                .ty_op(t)
-                .map_or(nop, |t| Instr::LdToken(Token::Type(t))),
+            Instr::LdToken(Token::Method(r)) => self.method_ref(r).map_or(nop, |r| Instr::LdToken(Token::Method(r))),
+            Instr::LdToken(Token::Field(r)) => self.field_ref(r).map_or(nop, |r| Instr::LdToken(Token::Field(r))),
+            Instr::LdToken(Token::Type(t)) => self.ty_op(t).map_or(nop, |t| Instr::LdToken(Token::Type(t))),
             Instr::LdFld(r) => self.field_ref(r).map_or(nop, Instr::LdFld),
             Instr::LdFlda(r) => self.field_ref(r).map_or(nop, Instr::LdFlda),
             Instr::StFld(r) => self.field_ref(r).map_or(nop, Instr::StFld),
@@ -373,24 +297,13 @@ impl<'a> Rebuild<'a> {
             let mut value = |v: &AttrValue| -> Option<AttrValue> {
                 Some(match v {
                     AttrValue::Type(t) => AttrValue::Type(self.ty_op(*t)?),
-                    AttrValue::Enum { ty, value } => AttrValue::Enum {
-                        ty: self.ty_op(*ty)?,
-                        value: *value,
-                    },
+                    AttrValue::Enum { ty, value } => AttrValue::Enum { ty: self.ty_op(*ty)?, value: *value },
                     other => other.clone(),
                 })
             };
             let args: Option<Vec<AttrValue>> = a.args.iter().map(&mut value).collect();
-            let named: Option<Vec<NamedArg>> = a
-                .named
-                .iter()
-                .map(|n| {
-                    Some(NamedArg {
-                        name: n.name.clone(),
-                        value: value(&n.value)?,
-                    })
-                })
-                .collect();
+            let named: Option<Vec<NamedArg>> =
+                a.named.iter().map(|n| Some(NamedArg { name: n.name.clone(), value: value(&n.value)? })).collect();
             if let (Some(args), Some(named)) = (args, named) {
                 out.push(CustomAttribute { ctor, args, named });
             }
