@@ -151,3 +151,26 @@ fn trimmed_output_is_a_program_that_keeps_everything() {
     assert_eq!(second["kept"], second["total"], "the trimmed program trims to itself");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn feature_switch_removes_the_legacy_serializer() {
+    let on = aotsim(&["trim", "examples/webapi.il", "--list", "kept", "--format", "json"]);
+    let off = aotsim(&["trim", "examples/webapi.il", "--feature", "App.LegacyEndpoints=false", "--list", "kept", "--format", "json"]);
+    assert_eq!(off.code, 0, "{}", off.stderr);
+    let kept = |s: &str| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_str(s).expect("json");
+        v["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| format!("{} {}", i["kind"].as_str().expect("kind"), i["name"].as_str().expect("name")))
+            .collect()
+    };
+    let (on, off) = (kept(&on.stdout), kept(&off.stdout));
+    assert!(on.contains(&"assembly Newtonsoft.Json".to_string()) && !off.contains(&"assembly Newtonsoft.Json".to_string()));
+    assert!(!off.contains(&"method App.Endpoints::Legacy()".to_string()));
+    assert!(off.contains(&"method App.AppFeatures::get_LegacyEndpoints()".to_string()), "the getter itself stays");
+    assert!(off.iter().all(|i| on.contains(i)), "switching a feature off only removes");
+    let bad = aotsim(&["trim", "examples/webapi.il", "--feature", "App.LegacyEndpoints=maybe"]);
+    assert_eq!(bad.code, 2);
+}
