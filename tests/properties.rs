@@ -210,7 +210,7 @@ proptest! {
                 let (from, to) = (g.layout.node(w[0].item), g.layout.node(w[1].item));
                 prop_assert_eq!(w[1].reason.by, Some(w[0].item));
                 let kind = w[1].reason.kind;
-                let exists = if kind.is_conditional() {
+                let exists = if w[1].reason.also.is_some() {
                     let also = w[1].reason.also.map(|a| g.layout.node(a)).expect("conditional edges name both causes");
                     prop_assert!(r.is_marked_node(also));
                     g.conditional(from).iter().any(|c| c.to == to && c.kind == kind && c.other == also)

@@ -58,7 +58,7 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    let name = |n: u32| graph.layout.item(n).name(&p);
+    let name = |n: u32| graph.name(graph.layout.item(n), &p);
     let mut used: Vec<u32> = edges.iter().flat_map(|e| e.0.into_iter().chain([e.1])).collect();
     used.sort_unstable();
     used.dedup();
@@ -77,7 +77,7 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
             for &n in &used {
                 let style = match (result.is_marked_node(n), graph.layout.item(n)) {
                     (false, _) => ", style=dashed, color=gray",
-                    (true, Item::Instantiated(_)) => ", shape=ellipse",
+                    (true, Item::Instantiated(_) | Item::Instantiation(_)) => ", shape=ellipse",
                     (true, _) => "",
                 };
                 let _ = writeln!(out, "  n{n} [label={}{style}];", dot_str(&name(n)));

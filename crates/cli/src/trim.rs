@@ -233,7 +233,7 @@ fn list(p: &Program, r: &TrimResult, which: ListArg) -> Vec<ListedItem> {
         .into_iter()
         .map(|item| {
             let reason = r.reason(item);
-            let by = reason.as_ref().and_then(|x| x.by).map(|b| b.name(p));
+            let by = reason.as_ref().and_then(|x| x.by).map(|b| r.name(b, p));
             ListedItem { kind: item.kind_name(), name: item.name(p), reason, by }
         })
         .collect()

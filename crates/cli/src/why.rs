@@ -64,7 +64,7 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
             chain: result
                 .why_chain(item)
                 .into_iter()
-                .map(|step| NamedStep { name: step.item.name(&p), also_name: step.reason.also.map(|x| x.name(&p)), step })
+                .map(|step| NamedStep { name: result.name(step.item, &p), also_name: step.reason.also.map(|x| result.name(x, &p)), step })
                 .collect(),
         })
         .collect();

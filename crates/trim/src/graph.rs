@@ -3,6 +3,7 @@
 //! way ILC's dependency framework does.
 
 use crate::dam::{dam_flags, members};
+use crate::generics::{Instantiations, Target};
 use crate::item::{EdgeKind, Item, Layout};
 use crate::members::members_by_doc_signature;
 use crate::{Diagnostic, Precision, TrimConfig};
@@ -40,6 +41,8 @@ pub struct DepGraph {
     cond: Vec<CondEdge>,
     /// Warnings found while building (unresolvable `DynamicDependency`, …).
     pub diagnostics: Vec<Diagnostic>,
+    /// The generic instantiations, which name the `Instantiation` nodes.
+    pub instantiations: Instantiations,
 }
 
 impl DepGraph {
@@ -47,7 +50,8 @@ impl DepGraph {
     /// [`Precision::Cha`], dispatch edges are unconditional.
     pub fn build(p: &Program, config: &TrimConfig) -> DepGraph {
         let precision = config.precision;
-        let layout = Layout::new(p);
+        let instantiations = Instantiations::discover(p);
+        let layout = Layout::new(p, instantiations.keys.len());
         let n = layout.len();
         let switches = feature_getters(p, config);
         let get_type_from_handle =
@@ -100,10 +104,41 @@ impl DepGraph {
             }
         }
 
+        let inst_node = |i: u32| layout.node(Item::Instantiation(i));
+        let target_node = |t: Target| match t {
+            Target::Item(item) => layout.node(item),
+            Target::Inst(i) => inst_node(i),
+        };
+        for (i, effects) in instantiations.effects.iter().enumerate() {
+            for &(cond, target, kind) in effects {
+                if let Some(m) = cond {
+                    let (a, c) = (inst_node(i as u32), layout.node(Item::Method(m)));
+                    let to = target_node(target);
+                    conds.push((a, CondEdge { other: c, to, kind }));
+                    conds.push((c, CondEdge { other: a, to, kind }));
+                }
+            }
+        }
         for node in 0..n as u32 {
             edge_start.push(edges.len() as u32);
             b.out.clear();
-            b.node(layout.item(node));
+            let item = layout.item(node);
+            b.node(item);
+            match item {
+                Item::Instantiation(i) => {
+                    for &(cond, target, kind) in &instantiations.effects[i as usize] {
+                        if cond.is_none() {
+                            b.out.push((target_node(target), kind));
+                        }
+                    }
+                }
+                Item::Method(m) => {
+                    for &i in instantiations.direct.get(&m).map(Vec::as_slice).unwrap_or(&[]) {
+                        b.out.push((inst_node(i), EdgeKind::GenericInstantiation));
+                    }
+                }
+                _ => {}
+            }
             if let (Item::Method(m), false) = (layout.item(node), cha.is_empty()) {
                 for &(o, k) in &cha[m.index()] {
                     b.out.push((layout.node(Item::Method(o)), k));
@@ -129,9 +164,18 @@ impl DepGraph {
             cond[fill[owner as usize] as usize] = c;
             fill[owner as usize] += 1;
         }
-        let diagnostics = b.diagnostics;
+        let mut diagnostics = b.diagnostics;
+        diagnostics.extend(instantiations.diagnostics.iter().cloned());
         let starts = edge_start.iter().zip(&cond_start).flat_map(|(&e, &c)| [e, c]).collect();
-        DepGraph { layout, starts, edges, cond, diagnostics }
+        DepGraph { layout, starts, edges, cond, diagnostics, instantiations }
+    }
+
+    /// The display name of any node's item, instantiations included.
+    pub fn name(&self, item: Item, p: &Program) -> String {
+        match item {
+            Item::Instantiation(i) => self.instantiations.name(p, i),
+            other => other.name(p),
+        }
     }
 
     /// The number of nodes.
@@ -455,6 +499,7 @@ impl Emit<'_> {
                 self.attrs(&ed.attributes);
             }
             Item::Method(m) => self.method(m),
+            Item::Instantiation(_) => {}
         }
     }
 

@@ -23,9 +23,18 @@ pub enum Item {
     Event(EventId),
     /// The type, or a type derived from it, is constructed: its virtual slots can be reached.
     Instantiated(TypeId),
+    /// A closed generic instantiation (`List<App.Foo>`, `Util::Make<App.Foo>()`) the code can
+    /// create; its index names it in the graph's instantiation table.
+    Instantiation(u32),
 }
 
 impl Item {
+    /// True for the pseudo-items the graph adds (`Instantiated`, `Instantiation`): conditions, not
+    /// things that survive in the output.
+    pub fn is_pseudo(self) -> bool {
+        matches!(self, Item::Instantiated(_) | Item::Instantiation(_))
+    }
+
     /// The kind as a word: `assembly`, `type`, `method`, …
     pub fn kind_name(self) -> &'static str {
         match self {
@@ -36,6 +45,7 @@ impl Item {
             Item::Property(_) => "property",
             Item::Event(_) => "event",
             Item::Instantiated(_) => "instantiated",
+            Item::Instantiation(_) => "instantiation",
         }
     }
 
@@ -49,6 +59,7 @@ impl Item {
             Item::Property(x) => p.property_name(x),
             Item::Event(e) => p.event_name(e),
             Item::Instantiated(t) => format!("{} (instantiated)", p.type_name(t)),
+            Item::Instantiation(i) => format!("instantiation #{i}"),
         }
     }
 }
@@ -56,14 +67,23 @@ impl Item {
 /// Dense node numbers: every item kind gets a contiguous range.
 #[derive(Clone, Debug)]
 pub struct Layout {
-    starts: [u32; 8],
+    starts: [u32; 9],
 }
 
 impl Layout {
-    /// The ranges for `p`.
-    pub fn new(p: &Program) -> Layout {
-        let sizes = [p.assemblies.len(), p.types.len(), p.methods.len(), p.fields.len(), p.properties.len(), p.events.len(), p.types.len()];
-        let mut starts = [0u32; 8];
+    /// The ranges for `p` and `n_instantiations` generic instantiations.
+    pub fn new(p: &Program, n_instantiations: usize) -> Layout {
+        let sizes = [
+            p.assemblies.len(),
+            p.types.len(),
+            p.methods.len(),
+            p.fields.len(),
+            p.properties.len(),
+            p.events.len(),
+            p.types.len(),
+            n_instantiations,
+        ];
+        let mut starts = [0u32; 9];
         for (i, n) in sizes.iter().enumerate() {
             starts[i + 1] = starts[i] + u32::try_from(*n).expect("fewer than 2^32 items");
         }
@@ -72,7 +92,7 @@ impl Layout {
 
     /// The number of nodes.
     pub fn len(&self) -> usize {
-        self.starts[7] as usize
+        self.starts[8] as usize
     }
 
     /// True when there are no nodes.
@@ -91,6 +111,7 @@ impl Layout {
             Item::Property(x) => self.starts[4] + x.as_u32(),
             Item::Event(x) => self.starts[5] + x.as_u32(),
             Item::Instantiated(x) => self.starts[6] + x.as_u32(),
+            Item::Instantiation(i) => self.starts[7] + i,
         }
     }
 
@@ -105,7 +126,8 @@ impl Layout {
             3 => Item::Field(FieldId::new(i)),
             4 => Item::Property(PropertyId::new(i)),
             5 => Item::Event(EventId::new(i)),
-            _ => Item::Instantiated(TypeId::new(i)),
+            6 => Item::Instantiated(TypeId::new(i)),
+            _ => Item::Instantiation(i as u32),
         }
     }
 }
@@ -173,13 +195,16 @@ pub enum EdgeKind {
     /// A `[DynamicallyAccessedMembers]` annotation requires this member of a type known to
     /// reach the annotated parameter or generic parameter.
     DamRequirement,
+    /// A body names a closed generic instantiation, or generic code creates one from its
+    /// type arguments.
+    GenericInstantiation,
     /// Kept because it is a root (see [`crate::RootKind`]).
     Root,
 }
 
 impl EdgeKind {
     /// Every kind, in declaration order.
-    pub const ALL: [EdgeKind; 29] = [
+    pub const ALL: [EdgeKind; 30] = [
         EdgeKind::DeclaringType,
         EdgeKind::DeclaringAssembly,
         EdgeKind::Signature,
@@ -208,6 +233,7 @@ impl EdgeKind {
         EdgeKind::InterfaceImpl,
         EdgeKind::DynamicDependency,
         EdgeKind::DamRequirement,
+        EdgeKind::GenericInstantiation,
         EdgeKind::Root,
     ];
 
@@ -242,6 +268,7 @@ impl EdgeKind {
             EdgeKind::InterfaceImpl => "interface_impl",
             EdgeKind::DynamicDependency => "dynamic_dependency",
             EdgeKind::DamRequirement => "dam_requirement",
+            EdgeKind::GenericInstantiation => "generic_instantiation",
             EdgeKind::Root => "root",
         }
     }
@@ -249,6 +276,12 @@ impl EdgeKind {
     /// True for the kinds that need two items marked (ILC's conditional dependencies).
     pub fn is_conditional(self) -> bool {
         matches!(self, EdgeKind::VirtualOverride | EdgeKind::InterfaceImpl)
+    }
+
+    /// The kind with this discriminant (as packed into an edge word).
+    #[inline]
+    pub fn from_index(i: usize) -> EdgeKind {
+        EdgeKind::ALL[i]
     }
 }
 

@@ -28,6 +28,7 @@
 
 pub mod dam;
 pub mod descriptor;
+pub mod generics;
 mod graph;
 mod item;
 pub mod members;
@@ -214,13 +215,7 @@ impl Marks {
 
     /// The conditional edges that fired, as `(slot, kept node)`.
     pub fn fired_conditional(&self) -> Vec<(u32, u32)> {
-        self.order
-            .iter()
-            .filter_map(|&n| {
-                let (from, kind) = graph::unpack(self.why[n as usize]);
-                kind.is_conditional().then_some((from, n))
-            })
-            .collect()
+        self.order.iter().filter(|&&n| self.also[n as usize] != NONE).map(|&n| (graph::unpack(self.why[n as usize]).0, n)).collect()
     }
 }
 
@@ -331,6 +326,11 @@ impl TrimResult {
         &self.graph
     }
 
+    /// The display name of any item of this trim, instantiations included.
+    pub fn name(&self, item: Item, p: &Program) -> String {
+        self.graph.name(item, p)
+    }
+
     /// The roots, in the order they were given.
     pub fn roots(&self) -> &[Root] {
         &self.roots
@@ -357,7 +357,7 @@ impl TrimResult {
         (0..self.graph.n_nodes() as u32)
             .filter(|&n| self.marks.marked[n as usize])
             .map(|n| self.graph.layout.item(n))
-            .filter(|i| !matches!(i, Item::Instantiated(_)))
+            .filter(|i| !i.is_pseudo())
     }
 
     /// All removed items in node order.
@@ -365,7 +365,7 @@ impl TrimResult {
         (0..self.graph.n_nodes() as u32)
             .filter(|&n| !self.marks.marked[n as usize])
             .map(|n| self.graph.layout.item(n))
-            .filter(|i| !matches!(i, Item::Instantiated(_)))
+            .filter(|i| !i.is_pseudo())
     }
 
     /// Counts of kept items by kind.
@@ -379,7 +379,7 @@ impl TrimResult {
                 Item::Field(_) => c.fields += 1,
                 Item::Property(_) => c.properties += 1,
                 Item::Event(_) => c.events += 1,
-                Item::Instantiated(_) => {}
+                Item::Instantiated(_) | Item::Instantiation(_) => {}
             }
         }
         c

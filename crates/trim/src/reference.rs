@@ -46,7 +46,7 @@ pub fn naive_kept_items(p: &Program, config: &TrimConfig) -> Vec<Item> {
         .enumerate()
         .filter(|(_, &k)| k)
         .map(|(i, _)| graph.layout.item(i as u32))
-        .filter(|i| !matches!(i, Item::Instantiated(_)))
+        .filter(|i| !i.is_pseudo())
         .collect()
 }
 
