@@ -1,6 +1,6 @@
 //! The trim pass against the speed floor: a plain BFS over a CSR of the same static edges, in
 //! the same run, on generated ASP.NET-shaped programs of 10k, 100k and 1M methods (seed 42).
-//! Also the graph build and the whole load (JSON) + build + mark at 300k methods.
+//! Also the graph build, and the whole load (JSON or binary model) + build + mark at 300k methods.
 //!
 //! `cargo bench --bench trim`; the ratio trim/BFS is what docs/performance.md reports.
 
@@ -41,6 +41,16 @@ fn load_and_trim(c: &mut Criterion) {
     group.bench_function("json_300k", |b| {
         b.iter(|| {
             let data: aotsim::il::ProgramData = serde_json::from_str(&json).expect("json");
+            let p = aotsim::il::Program::from_data(data).expect("valid");
+            let r = aotsim::trim::trim(&p, &TrimConfig::default());
+            black_box(r.kept_count())
+        })
+    });
+    let mut bin = aotsim_cli::BINARY_MAGIC.to_vec();
+    bin.extend(postcard::to_stdvec(p.data()).expect("encode"));
+    group.bench_function("binary_300k", |b| {
+        b.iter(|| {
+            let data: aotsim::il::ProgramData = postcard::from_bytes(&bin[aotsim_cli::BINARY_MAGIC.len()..]).expect("binary");
             let p = aotsim::il::Program::from_data(data).expect("valid");
             let r = aotsim::trim::trim(&p, &TrimConfig::default());
             black_box(r.kept_count())

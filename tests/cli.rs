@@ -174,3 +174,25 @@ fn feature_switch_removes_the_legacy_serializer() {
     let bad = aotsim(&["trim", "examples/webapi.il", "--feature", "App.LegacyEndpoints=maybe"]);
     assert_eq!(bad.code, 2);
 }
+
+#[test]
+fn binary_model_round_trips() {
+    let dir = std::env::temp_dir().join(format!("aotsim-bin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let bin = dir.join("webapi.aotb");
+    let run = aotsim(&["show", "examples/webapi.il", "-o", bin.to_str().expect("utf8")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let from_bin = aotsim(&["show", bin.to_str().expect("utf8")]);
+    let from_text = aotsim(&["show", "examples/webapi.il"]);
+    assert_eq!(from_bin.stdout, from_text.stdout);
+    let trimmed = dir.join("trimmed.aotb");
+    assert_eq!(aotsim(&["trim", "examples/webapi.il", "-o", trimmed.to_str().expect("utf8")]).code, 0);
+    assert_eq!(aotsim(&["check", trimmed.to_str().expect("utf8")]).code, 0);
+    // A text file named .aotb is refused with the reason.
+    let wrong = dir.join("wrong.aotb");
+    std::fs::write(&wrong, "assembly A {}").expect("write");
+    let bad = aotsim(&["check", wrong.to_str().expect("utf8")]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("not an aotsim binary model"), "{}", bad.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}

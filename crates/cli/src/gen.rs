@@ -17,7 +17,7 @@ pub struct Args {
     /// Framework assemblies between the core library and the app.
     #[arg(long, default_value_t = 4)]
     assemblies: usize,
-    /// Write here instead of stdout; `.json` writes the JSON model.
+    /// Write here instead of stdout: `.json` JSON model, `.aotb` binary model, else text.
     #[arg(short, long)]
     output: Option<PathBuf>,
     /// Format on stdout (with `-o`, the file's extension decides).
@@ -29,14 +29,10 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
     let cfg = GenConfig { methods: a.methods, seed: a.seed, assemblies: a.assemblies.max(1), features: false };
     let p = generate(&cfg);
     t.phase("generate");
-    let json = match &a.output {
-        Some(path) => path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")),
-        None => a.format == Format::Json,
-    };
-    let text = if json { serde_json::to_string(p.data())? } else { aotsim_il_text::print(&p) };
     match &a.output {
-        Some(path) => std::fs::write(path, text).map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?,
-        None => print!("{text}"),
+        Some(path) => crate::input::write_program(path, &p)?,
+        None if a.format == Format::Json => println!("{}", serde_json::to_string(p.data())?),
+        None => print!("{}", aotsim_il_text::print(&p)),
     }
     t.phase("write");
     Ok(ExitCode::SUCCESS)

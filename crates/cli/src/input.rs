@@ -1,4 +1,5 @@
-//! Loading a program from a file: the text format (`.il`) or the JSON model (`.json`).
+//! Reading and writing programs: the text format (`.il`), the JSON model (`.json`) and the
+//! binary model (`.aotb`: a magic header, then the same tables encoded with postcard).
 
 use aotsim_il::{Program, ProgramData};
 use std::fmt;
@@ -30,10 +31,20 @@ fn fail(lines: Vec<String>) -> anyhow::Error {
     anyhow::Error::new(InputError { lines })
 }
 
-/// Reads `path` as a text-format program, or as JSON when it ends in `.json`.
+/// Reads `path` by its extension: `.json` JSON model, `.aotb` binary model, else the text format.
 pub fn load_program(path: &Path) -> anyhow::Result<Program> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| fail(vec![format!("{shown}: cannot read: {e}")]))?;
+    if has_extension(path, "aotb") {
+        let Some(payload) = bytes.strip_prefix(BINARY_MAGIC) else {
+            return Err(fail(vec![format!(
+                "{shown}: not an aotsim binary model (missing the {:?} header)",
+                std::str::from_utf8(BINARY_MAGIC).unwrap_or("")
+            )]));
+        };
+        let data: ProgramData = postcard::from_bytes(payload).map_err(|e| fail(vec![format!("{shown}: corrupt binary model: {e}")]))?;
+        return Program::from_data(data).map_err(|errs| fail(errs.into_iter().map(|e| format!("{shown}: {e}")).collect()));
+    }
     let text =
         String::from_utf8(bytes).map_err(|e| fail(vec![format!("{shown}: byte {}: not UTF-8 text", e.utf8_error().valid_up_to())]))?;
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
@@ -42,4 +53,25 @@ pub fn load_program(path: &Path) -> anyhow::Result<Program> {
         return Program::from_data(data).map_err(|errs| fail(errs.into_iter().map(|e| format!("{shown}: {e}")).collect()));
     }
     aotsim_il_text::parse(&text, &shown).map_err(|errs| fail(errs.into_iter().map(|e| e.to_string()).collect()))
+}
+
+/// The first bytes of a binary model, with the format's version.
+pub const BINARY_MAGIC: &[u8; 8] = b"AOTSIMB1";
+
+fn has_extension(path: &Path, ext: &str) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext))
+}
+
+/// Writes `p` to `path` in the format its extension names: `.json`, `.aotb`, else the text format.
+pub fn write_program(path: &Path, p: &Program) -> anyhow::Result<()> {
+    let bytes = if has_extension(path, "json") {
+        serde_json::to_vec(p.data())?
+    } else if has_extension(path, "aotb") {
+        let mut b = BINARY_MAGIC.to_vec();
+        b.extend(postcard::to_stdvec(p.data())?);
+        b
+    } else {
+        aotsim_il_text::print(p).into_bytes()
+    };
+    std::fs::write(path, bytes).map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))
 }

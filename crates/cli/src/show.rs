@@ -12,14 +12,18 @@ pub struct Args {
     /// `text` prints the text format; `json` prints the model that `.json` inputs are read from.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    /// Write to this file instead, in the format its extension names (`.il`, `.json`, `.aotb`).
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
     let p = crate::load_program(&a.file)?;
     t.phase("read");
-    match a.format {
-        Format::Text => print!("{}", aotsim_il_text::print(&p)),
-        Format::Json => println!("{}", serde_json::to_string(p.data())?),
+    match (&a.output, a.format) {
+        (Some(path), _) => crate::input::write_program(path, &p)?,
+        (None, Format::Text) => print!("{}", aotsim_il_text::print(&p)),
+        (None, Format::Json) => println!("{}", serde_json::to_string(p.data())?),
     }
     t.phase("report");
     Ok(ExitCode::SUCCESS)

@@ -18,7 +18,7 @@ pub struct Args {
     /// List the kept or the removed items (with the reason each kept item is kept).
     #[arg(long, value_enum)]
     list: Option<ListArg>,
-    /// Write the trimmed program here (`.json` for the JSON model, else the text format).
+    /// Write the trimmed program here (`.json` JSON model, `.aotb` binary model, else text).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Output format.
@@ -196,10 +196,7 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
     });
     t.phase("compare");
     if let Some(path) = &a.output {
-        let swept = aotsim_trim::sweep::sweep(&p, &result);
-        let json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        let text = if json { serde_json::to_string(swept.data())? } else { aotsim_il_text::print(&swept) };
-        std::fs::write(path, text).map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))?;
+        crate::input::write_program(path, &aotsim_trim::sweep::sweep(&p, &result))?;
         t.phase("write");
     }
     let items = a.list.map(|l| list(&p, &result, l));
