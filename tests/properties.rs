@@ -2,7 +2,7 @@
 //! round-trips, and the trimmer obeys its laws. Case counts are bounded so the suite stays fast.
 
 use aotsim::gen::{generate, GenConfig, Rng};
-use aotsim::il::Program;
+use aotsim::il::{EntityId, Program};
 use aotsim::trim::sweep::{permute, sweep};
 use aotsim::trim::{reference::naive_kept, trim, DepGraph, EdgeKind, Item, Precision, Root, RootKind, TrimConfig};
 use proptest::prelude::*;
@@ -193,6 +193,32 @@ proptest! {
             prop_assert!(after.is_kept(item));
         }
         prop_assert!(after.is_kept(extra));
+    }
+
+    #[test]
+    fn adding_an_edge_never_removes_anything(methods in 20usize..300, seed in any::<u64>(), from in any::<prop::sample::Index>(), to in any::<prop::sample::Index>(), virt in any::<bool>()) {
+        // An edge is an instruction: a call (or callvirt) from one method with a body to any method.
+        let p = program(methods, seed);
+        let mut data = p.data().clone();
+        let with_body: Vec<_> = data.methods.iter().filter(|(_, m)| m.body.is_some()).map(|(id, _)| id).collect();
+        prop_assume!(!with_body.is_empty() && !data.method_refs.is_empty());
+        let caller = with_body[from.index(with_body.len())];
+        let callee = aotsim::il::MethodRefId::new(to.index(data.method_refs.len()));
+        let call = if virt { aotsim::il::Instr::CallVirt(callee) } else { aotsim::il::Instr::Call(callee) };
+        data.methods[caller].body.as_mut().expect("has a body").instrs.insert(0, call);
+        // The caller's assembly must see the callee's: let every assembly reference every other.
+        let all: Vec<_> = data.assemblies.ids().collect();
+        for &id in &all {
+            data.assemblies[id].references = all.iter().copied().filter(|&o| o != id).collect();
+        }
+        let q = Program::from_data(data).expect("still valid");
+        for precision in [Precision::Rta, Precision::Cha] {
+            let config = TrimConfig { precision, ..TrimConfig::default() };
+            let (before, after) = (trim(&p, &config), trim(&q, &config));
+            for item in before.kept_items() {
+                prop_assert!(after.is_kept(item), "{} lost after adding an edge", item.name(&p));
+            }
+        }
     }
 
     #[test]
