@@ -9,8 +9,10 @@ use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The program: a `.il` text file or a `.json` model.
+    /// The program: a `.il` text file, a `.json` or `.aotb` model, or a `.dll`/`.exe` assembly.
     file: PathBuf,
+    #[command(flatten)]
+    read: crate::ReadArgs,
     #[command(flatten)]
     trim: TrimArgs,
     /// `dot` for Graphviz, `dgml` as the ILCompiler writes it, `edges` for a CSV `from,to,kind`.
@@ -32,7 +34,8 @@ pub enum GraphFormat {
 type Edge = (Option<u32>, u32, &'static str, Option<u32>);
 
 pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
-    let p = crate::load_program(&a.file)?;
+    let loaded = crate::load(std::slice::from_ref(&a.file), &a.read)?;
+    let p = loaded.program;
     t.phase("read");
     let (config, diagnostics) = a.trim.config(&p)?;
     crate::trim::print_diagnostics(&diagnostics);

@@ -3,7 +3,7 @@
 
 use aotsim_il::{Program, ProgramData};
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A file that could not be read as a program: every error found, each naming file and place.
 #[derive(Debug)]
@@ -74,4 +74,74 @@ pub fn write_program(path: &Path, p: &Program) -> anyhow::Result<()> {
         aotsim_il_text::print(p).into_bytes()
     };
     std::fs::write(path, bytes).map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", path.display()))
+}
+
+/// How inputs are read: where the references of real assemblies are looked up.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct ReadArgs {
+    /// A directory to look up the references of `.dll`/`.exe` inputs in, by assembly name
+    /// (repeatable; searched after the input's own directory).
+    #[arg(long = "ref-dir", value_name = "DIR")]
+    pub ref_dirs: Vec<PathBuf>,
+}
+
+/// A program read from files, with what only real assemblies carry.
+pub struct Loaded {
+    /// The program.
+    pub program: Program,
+    /// Metadata tokens of the entities (real assemblies only).
+    pub tokens: Option<aotsim_ecma335::TokenMap>,
+    /// What the reader counted (real assemblies only).
+    pub stats: Option<aotsim_ecma335::Stats>,
+    /// References that did not resolve, attributes dropped (real assemblies only).
+    pub diagnostics: Vec<String>,
+}
+
+/// True for the extensions of real .NET assemblies.
+pub fn is_assembly(path: &Path) -> bool {
+    has_extension(path, "dll") || has_extension(path, "exe")
+}
+
+/// Reads one program: a text, JSON or binary model, or one or more real assemblies (the first is
+/// the entry assembly) with their references looked up in the inputs' directories and `read`'s.
+/// Diagnostics of real assemblies are printed to stderr as warnings (at most 20).
+pub fn load(paths: &[PathBuf], read: &ReadArgs) -> anyhow::Result<Loaded> {
+    let Some(first) = paths.first() else { return Err(fail(vec!["no input file".into()])) };
+    if !is_assembly(first) {
+        if paths.len() > 1 {
+            return Err(fail(vec![format!("{}: only real assemblies (.dll, .exe) can be read several at once", paths[1].display())]));
+        }
+        return Ok(Loaded { program: load_program(first)?, tokens: None, stats: None, diagnostics: Vec::new() });
+    }
+    let mut inputs = Vec::new();
+    for p in paths {
+        if !is_assembly(p) {
+            return Err(fail(vec![format!("{}: cannot be read together with assemblies", p.display())]));
+        }
+        let bytes = std::fs::read(p).map_err(|e| fail(vec![format!("{}: cannot read: {e}", p.display())]))?;
+        inputs.push(aotsim_ecma335::Input { name: p.display().to_string(), bytes });
+    }
+    let mut dirs: Vec<PathBuf> = paths.iter().filter_map(|p| p.parent().map(Path::to_path_buf)).collect();
+    dirs.extend(read.ref_dirs.iter().cloned());
+    dirs.dedup();
+    let mut resolve = |name: &str| {
+        for d in &dirs {
+            for ext in ["dll", "exe"] {
+                let path = d.join(format!("{name}.{ext}"));
+                if let Ok(bytes) = std::fs::read(&path) {
+                    return Some(aotsim_ecma335::Input { name: path.display().to_string(), bytes });
+                }
+            }
+        }
+        None
+    };
+    let loaded = aotsim_ecma335::load(inputs, &mut resolve).map_err(|errs| fail(errs.iter().map(|e| e.to_string()).collect()))?;
+    let diagnostics: Vec<String> = loaded.diagnostics.iter().map(|d| d.to_string()).collect();
+    for d in diagnostics.iter().take(20) {
+        eprintln!("warning: {d}");
+    }
+    if diagnostics.len() > 20 {
+        eprintln!("warning: … and {} more", diagnostics.len() - 20);
+    }
+    Ok(Loaded { program: loaded.program, tokens: Some(loaded.tokens), stats: Some(loaded.stats), diagnostics })
 }

@@ -16,7 +16,7 @@ mod why;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
-pub use input::{load_program, write_program, InputError, BINARY_MAGIC};
+pub use input::{is_assembly, load, load_program, write_program, InputError, Loaded, ReadArgs, BINARY_MAGIC};
 
 /// Simulates the .NET Native AOT publish pipeline on a program: read, trim, explain.
 #[derive(Parser, Debug)]

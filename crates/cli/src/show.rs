@@ -7,8 +7,10 @@ use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The program: a `.il` text file or a `.json` model.
+    /// The program: a `.il` text file, a `.json` or `.aotb` model, or a `.dll`/`.exe` assembly.
     file: PathBuf,
+    #[command(flatten)]
+    read: crate::ReadArgs,
     /// `text` prints the text format; `json` prints the model that `.json` inputs are read from.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
@@ -18,7 +20,8 @@ pub struct Args {
 }
 
 pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
-    let p = crate::load_program(&a.file)?;
+    let loaded = crate::load(std::slice::from_ref(&a.file), &a.read)?;
+    let p = loaded.program;
     t.phase("read");
     match (&a.output, a.format) {
         (Some(path), _) => crate::input::write_program(path, &p)?,

@@ -11,8 +11,10 @@ use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The program: a `.il` text file or a `.json` model.
+    /// The program: a `.il` text file, a `.json` or `.aotb` model, or a `.dll`/`.exe` assembly.
     file: PathBuf,
+    #[command(flatten)]
+    read: crate::ReadArgs,
     #[command(flatten)]
     trim: TrimArgs,
     /// List the kept or the removed items (with the reason each kept item is kept).
@@ -142,6 +144,12 @@ struct ListedItem {
     reason: Option<Reason>,
     #[serde(skip_serializing_if = "Option::is_none")]
     by: Option<String>,
+    /// The assembly that declares the item (real assemblies only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assembly: Option<String>,
+    /// Its metadata token, `0x06000012` (real assemblies only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token: Option<String>,
 }
 
 #[derive(serde::Serialize)]
@@ -181,7 +189,8 @@ fn minus(a: Counts, b: Counts) -> Counts {
 }
 
 pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
-    let p = crate::load_program(&a.file)?;
+    let loaded = crate::load(std::slice::from_ref(&a.file), &a.read)?;
+    let p = loaded.program;
     t.phase("read");
     let (config, mut diagnostics) = a.trim.config(&p)?;
     let precision = config.precision;
@@ -199,7 +208,7 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
         crate::input::write_program(path, &aotsim_trim::sweep::sweep(&p, &result))?;
         t.phase("write");
     }
-    let items = a.list.map(|l| list(&p, &result, l));
+    let items = a.list.map(|l| list(&p, &result, l, loaded.tokens.as_ref()));
     let report = Report {
         file: a.file.display().to_string(),
         precision,
@@ -221,7 +230,21 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn list(p: &Program, r: &TrimResult, which: ListArg) -> Vec<ListedItem> {
+/// The declaring assembly and metadata token of an item read from a real assembly.
+fn token_of(p: &Program, tokens: &aotsim_ecma335::TokenMap, item: Item) -> Option<(String, String)> {
+    let found = match item {
+        Item::Type(t) => tokens.type_token(t),
+        Item::Method(m) => tokens.method_token(m),
+        Item::Field(f) => tokens.field_token(f),
+        Item::Property(x) => tokens.property_token(x),
+        Item::Event(e) => tokens.event_token(e),
+        Item::Assembly(a) => return Some((p.assemblies[a].name.clone(), "0x20000001".into())),
+        _ => None,
+    };
+    found.map(|(a, tok)| (p.assemblies[a].name.clone(), format!("0x{tok:08x}")))
+}
+
+fn list(p: &Program, r: &TrimResult, which: ListArg, tokens: Option<&aotsim_ecma335::TokenMap>) -> Vec<ListedItem> {
     let items: Vec<Item> = match which {
         ListArg::Kept => r.kept_items().collect(),
         ListArg::Removed => r.removed_items().collect(),
@@ -231,7 +254,8 @@ fn list(p: &Program, r: &TrimResult, which: ListArg) -> Vec<ListedItem> {
         .map(|item| {
             let reason = r.reason(item);
             let by = reason.as_ref().and_then(|x| x.by).map(|b| r.name(b, p));
-            ListedItem { kind: item.kind_name(), name: item.name(p), reason, by }
+            let (assembly, token) = tokens.and_then(|t| token_of(p, t, item)).unzip();
+            ListedItem { kind: item.kind_name(), name: item.name(p), reason, by, assembly, token }
         })
         .collect()
 }

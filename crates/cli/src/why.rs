@@ -10,8 +10,10 @@ use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The program: a `.il` text file or a `.json` model.
+    /// The program: a `.il` text file, a `.json` or `.aotb` model, or a `.dll`/`.exe` assembly.
     file: PathBuf,
+    #[command(flatten)]
+    read: crate::ReadArgs,
     /// The item, by display name: `Ns.Type`, `Ns.Type::Method(int32,string)`, `Ns.Type::field`.
     item: String,
     #[command(flatten)]
@@ -39,7 +41,8 @@ struct NamedStep {
 }
 
 pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
-    let p = crate::load_program(&a.file)?;
+    let loaded = crate::load(std::slice::from_ref(&a.file), &a.read)?;
+    let p = loaded.program;
     t.phase("read");
     let items = find_items(&p, &a.item);
     if items.is_empty() {

@@ -704,6 +704,14 @@ impl Parser {
                 }
             }
             "ldnull" => Instr::LdNull,
+            "stack" => {
+                let pops = self.u16_lit("the number of values popped")?;
+                let pushes = self.u16_lit("the number of values pushed")?;
+                match (u8::try_from(pops), u8::try_from(pushes)) {
+                    (Ok(pops), Ok(pushes)) => Instr::Stack { pops, pushes },
+                    _ => return Err(ParseError::at(pos, "`stack` counts must be at most 255")),
+                }
+            }
             "ret" => Instr::Ret,
             "throw" => Instr::Throw,
             "pop" => Instr::Pop,

@@ -497,6 +497,7 @@ impl Printer<'_> {
             Instr::Pop => o(self, "pop"),
             Instr::Dup => o(self, "dup"),
             Instr::Op(s) => o(self, s.mnemonic()),
+            Instr::Stack { pops, pushes } => o(self, &format!("stack {pops} {pushes}")),
         }
     }
 }

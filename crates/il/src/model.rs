@@ -482,6 +482,14 @@ pub enum Instr {
     Dup,
     /// Any other instruction, by its stack effect.
     Op(SimpleOp),
+    /// An instruction whose operand the model cannot name (a call to a method of an assembly
+    /// that was not found, `calli`, `switch`), kept only for its stack effect.
+    Stack {
+        /// Values popped.
+        pops: u8,
+        /// Values pushed.
+        pushes: u8,
+    },
 }
 
 /// Instructions that only move values around: they matter for stack order, not for edges.
@@ -593,6 +601,7 @@ impl Instr {
             | Instr::BrTrue(_)
             | Instr::BrFalse(_) => 5,
             Instr::LdFtn(_) | Instr::LdVirtFtn(_) | Instr::InitObj(_) | Instr::Constrained(_) => 6,
+            Instr::Stack { .. } => 5,
             Instr::LdcI4(v) => {
                 if (-1..=8).contains(v) {
                     1

@@ -304,10 +304,11 @@ pub(crate) fn check_rules(d: &ProgramData, names: &crate::names::Names) -> Vec<V
     }
     // Members.
     for (tid, t) in d.types.iter() {
-        // Duplicate overloads: sort by (name, arity, parameter types) and compare neighbours.
+        // Duplicate overloads: sort by (name, arity, return type, parameter types) and compare
+        // neighbours. The return type counts: `op_Explicit` overloads differ only in it.
         let key = |m: MethodId| {
             let md = &d.methods[m];
-            (md.name.as_str(), md.generic_params.len(), md.params.len())
+            (md.name.as_str(), md.generic_params.len(), md.ret, md.params.len())
         };
         let same_params = |a: MethodId, b: MethodId| d.methods[a].params.iter().map(|p| p.ty).eq(d.methods[b].params.iter().map(|p| p.ty));
         let mut sorted = t.methods.clone();
@@ -331,7 +332,10 @@ pub(crate) fn check_rules(d: &ProgramData, names: &crate::names::Names) -> Vec<V
         let mut pnames = HashSet::default();
         for &p in &t.properties {
             let pd = &d.properties[p];
-            if !pnames.insert(pd.name.as_str()) {
+            // Indexers (`Item`) overload one name with different parameters.
+            let indexed =
+                pd.getter.is_some_and(|g| !d.methods[g].params.is_empty()) || pd.setter.is_some_and(|s| d.methods[s].params.len() > 1);
+            if !indexed && !pnames.insert(pd.name.as_str()) {
                 errs.push(ValidationError::new(
                     Subject::Property(p),
                     format!("property {}::{} is declared twice", names.type_name(tid), pd.name),

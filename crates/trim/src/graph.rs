@@ -679,5 +679,6 @@ fn stack_effect(ins: &Instr) -> (usize, usize) {
             let (a, b) = s.stack_effect();
             (a as usize, b as usize)
         }
+        Instr::Stack { pops, pushes } => (pops as usize, pushes as usize),
     }
 }
