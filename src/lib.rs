@@ -5,7 +5,8 @@
 //! - [`il`]: the IL model (ids, program graph, builder, validation);
 //! - [`text`]: the readable text format (parse and print);
 //! - [`trim`]: the reachability trimmer with typed why-chains;
-//! - [`gen`]: a deterministic generator of ASP.NET-shaped programs.
+//! - [`gen`]: a deterministic generator of ASP.NET-shaped programs;
+//! - [`ecma335`]: the reader of real .NET assemblies (`.dll`, `.exe`) into the model.
 //!
 //! ```
 //! let program = aotsim::text::parse(
@@ -16,6 +17,7 @@
 //! assert_eq!(result.kept_count().methods, 1);
 //! ```
 
+pub use aotsim_ecma335 as ecma335;
 pub use aotsim_gen as gen;
 pub use aotsim_il as il;
 pub use aotsim_il_text as text;
