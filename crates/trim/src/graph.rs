@@ -56,6 +56,7 @@ impl DepGraph {
         let switches = feature_getters(p, config);
         let get_type_from_handle =
             p.methods.ids().find(|&m| p.methods[m].params.len() == 1 && p.method_name(m).starts_with(GET_TYPE_FROM_HANDLE));
+        let get_type_by_name = get_type_by_name(p);
         let mut b = Emit {
             p,
             layout: &layout,
@@ -64,6 +65,7 @@ impl DepGraph {
             diagnostics: Vec::new(),
             scratch: Vec::new(),
             get_type_from_handle,
+            get_type_by_name,
         };
         assert!(n < NODE_MASK as usize, "a program of {n} nodes exceeds the trimmer's limit of 2^{NODE_BITS}");
         let mut edge_start = Vec::with_capacity(n + 1);
@@ -271,6 +273,22 @@ const FEATURE_SWITCH_ATTRIBUTE: &str = "System.Diagnostics.CodeAnalysis.FeatureS
 const DYNAMIC_DEPENDENCY_ATTRIBUTE: &str = "System.Diagnostics.CodeAnalysis.DynamicDependencyAttribute";
 const GET_TYPE_FROM_HANDLE: &str = "System.Type::GetTypeFromHandle";
 
+/// The static `System.Type::GetType` overloads whose first parameter is the type's name.
+fn get_type_by_name(p: &Program) -> Vec<MethodId> {
+    let Some(&ty) = p.names().types_named("System.Type").first() else { return Vec::new() };
+    p.types[ty]
+        .methods
+        .iter()
+        .copied()
+        .filter(|&m| {
+            let md = &p.methods[m];
+            md.name == "GetType"
+                && md.flags.is_static
+                && md.params.first().is_some_and(|x| p.type_refs[x.ty] == TypeSig::Prim(Prim::String))
+        })
+        .collect()
+}
+
 /// The instructions of `body` that can execute once branches on known feature switches (and on
 /// constants) are folded: ILLink's unreachable-block removal.
 fn live_instructions(body: &Body, p: &Program, switches: &HashMap<MethodId, bool>) -> Option<Vec<bool>> {
@@ -322,8 +340,10 @@ enum Val {
     Unknown,
     /// The result of `ldtoken T`.
     Token(TypeRefId),
-    /// A `System.Type` known to be `typeof(T)`.
-    Type(TypeRefId),
+    /// A `System.Type` known to be this type (`typeof(T)`, `Type.GetType("T")`).
+    Type(TypeId),
+    /// A constant string (`ldstr`).
+    Str(StringId),
 }
 
 struct Emit<'a> {
@@ -335,6 +355,8 @@ struct Emit<'a> {
     scratch: Vec<Item>,
     /// `System.Type::GetTypeFromHandle(…)`, the intrinsic that turns `ldtoken` into `typeof`.
     get_type_from_handle: Option<MethodId>,
+    /// `System.Type::GetType(string, …)` overloads: a constant name resolves at trim time.
+    get_type_by_name: Vec<MethodId>,
 }
 
 impl Emit<'_> {
@@ -412,6 +434,46 @@ impl Emit<'_> {
         }
     }
 
+    /// `Type.GetType("Ns.Outer+Inner, Assembly")` with a constant name, resolved as the runtime
+    /// does: in the named assembly, else in the calling assembly, then the core library. The type
+    /// found is kept; a name that resolves to nothing is ILLink's IL2105.
+    fn reflected_type(&mut self, name: &str, core: AssemblyId, caller_method: MethodId) -> Val {
+        let p = self.p;
+        let caller = p.types[p.methods[caller_method].declaring_type].assembly;
+        let (type_name, assembly) = match name.split_once(',') {
+            Some((t, rest)) => (t.trim(), rest.split(',').next().map(str::trim)),
+            None => (name.trim(), None),
+        };
+        let display = type_name.replace('+', "/");
+        let candidates = p.names().types_named(&display);
+        let in_asm = |a: AssemblyId| candidates.iter().copied().find(|&t| p.types[t].assembly == a);
+        let found = match assembly {
+            Some(asm) => candidates.iter().copied().find(|&t| p.assemblies[p.types[t].assembly].name.eq_ignore_ascii_case(asm)),
+            None => in_asm(caller).or_else(|| in_asm(core)),
+        };
+        match found {
+            Some(t) => {
+                self.push(Item::Type(t), EdgeKind::ReflectedTypeName);
+                Val::Type(t)
+            }
+            None => {
+                self.diagnostics.push(Diagnostic {
+                    location: Some(p.method_name(caller_method)),
+                    ..Diagnostic::new(
+                        "IL2105",
+                        match assembly {
+                            Some(a) => format!("Type '{name}' was not found in assembly {a}; Type.GetType returns null at run time"),
+                            None => format!(
+                                "Type '{name}' was not found in the caller assembly nor in the base library; Type.GetType returns null at run time"
+                            ),
+                        },
+                    )
+                });
+                Val::Unknown
+            }
+        }
+    }
+
     fn dam(&mut self, t: TypeId, f: i64) {
         self.scratch.clear();
         members(self.p, t, f, &mut self.scratch);
@@ -469,8 +531,12 @@ impl Emit<'_> {
                     }
                 }
                 if td.kind == TypeKind::Delegate {
+                    // As ILLink's MarkMulticastDelegate: the constructor and `Invoke`, which the
+                    // runtime implements; `BeginInvoke`/`EndInvoke` only when called.
                     for &m in &td.methods {
-                        self.push(Item::Method(m), EdgeKind::DelegateMember);
+                        if matches!(p.methods[m].name.as_str(), ".ctor" | "Invoke") {
+                            self.push(Item::Method(m), EdgeKind::DelegateMember);
+                        }
                     }
                 }
             }
@@ -531,8 +597,13 @@ impl Emit<'_> {
         }
         let live = live_instructions(body, p, self.switches);
         let is_live = |i: usize| live.as_ref().is_none_or(|l| l[i]);
-        if body.instrs.iter().any(|i| matches!(i, Instr::LdToken(Token::Type(_)))) {
-            self.type_flow(body, &is_live);
+        let flows = |i: &Instr| match *i {
+            Instr::LdToken(Token::Type(_)) => true,
+            Instr::Call(r) => self.get_type_by_name.contains(&p.method_refs[r].method),
+            _ => false,
+        };
+        if body.instrs.iter().any(flows) {
+            self.type_flow(body, &is_live, m);
         }
         for (i, ins) in body.instrs.iter().enumerate() {
             if !is_live(i) {
@@ -580,7 +651,7 @@ impl Emit<'_> {
     /// members the annotation requires. One forward pass in instruction order: at a branch target
     /// the fall-through path's values are kept (an over-approximation, safe for keeping).
     /// Malformed bodies (stack underflow) read `Unknown`.
-    fn type_flow(&mut self, body: &Body, is_live: &dyn Fn(usize) -> bool) {
+    fn type_flow(&mut self, body: &Body, is_live: &dyn Fn(usize) -> bool, caller: MethodId) {
         let p = self.p;
         let mut stack: Vec<Val> = Vec::new();
         let mut locals = vec![Val::Unknown; body.locals.len()];
@@ -591,6 +662,7 @@ impl Emit<'_> {
             }
             match *ins {
                 Instr::LdToken(Token::Type(t)) => stack.push(Val::Token(t)),
+                Instr::LdStr(st) => stack.push(Val::Str(st)),
                 Instr::Call(r) | Instr::CallVirt(r) | Instr::NewObj(r) => {
                     let target = p.method_refs[r].method;
                     let md = &p.methods[target];
@@ -603,18 +675,21 @@ impl Emit<'_> {
                     }
                     for (prm, v) in md.params.iter().zip(&args) {
                         if let (Some(f), Val::Type(t)) = (dam_flags(p, &prm.attributes), v) {
-                            if let Some(def) = p.sig_def(*t) {
-                                self.dam(def, f);
-                            }
+                            self.dam(*t, f);
                         }
                     }
                     let returns = matches!(ins, Instr::NewObj(_)) || p.type_refs[md.ret] != TypeSig::Prim(Prim::Void);
                     if returns {
-                        let is_get_type = Some(target) == self.get_type_from_handle;
-                        stack.push(match (is_get_type, args.first()) {
-                            (true, Some(Val::Token(t))) => Val::Type(*t),
+                        let value = match args.first() {
+                            Some(Val::Token(t)) if Some(target) == self.get_type_from_handle => {
+                                p.sig_def(*t).map_or(Val::Unknown, Val::Type)
+                            }
+                            Some(Val::Str(name)) if self.get_type_by_name.contains(&target) => {
+                                self.reflected_type(&p.strings[*name], p.types[md.declaring_type].assembly, caller)
+                            }
                             _ => Val::Unknown,
-                        });
+                        };
+                        stack.push(value);
                     }
                 }
                 Instr::StLoc(l) => {

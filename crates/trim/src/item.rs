@@ -195,6 +195,8 @@ pub enum EdgeKind {
     /// A `[DynamicallyAccessedMembers]` annotation requires this member of a type known to
     /// reach the annotated parameter or generic parameter.
     DamRequirement,
+    /// `Type.GetType("Name")` with a constant name: the type it names.
+    ReflectedTypeName,
     /// A body names a closed generic instantiation, or generic code creates one from its
     /// type arguments.
     GenericInstantiation,
@@ -204,7 +206,7 @@ pub enum EdgeKind {
 
 impl EdgeKind {
     /// Every kind, in declaration order.
-    pub const ALL: [EdgeKind; 30] = [
+    pub const ALL: [EdgeKind; 31] = [
         EdgeKind::DeclaringType,
         EdgeKind::DeclaringAssembly,
         EdgeKind::Signature,
@@ -233,6 +235,7 @@ impl EdgeKind {
         EdgeKind::InterfaceImpl,
         EdgeKind::DynamicDependency,
         EdgeKind::DamRequirement,
+        EdgeKind::ReflectedTypeName,
         EdgeKind::GenericInstantiation,
         EdgeKind::Root,
     ];
@@ -268,6 +271,7 @@ impl EdgeKind {
             EdgeKind::InterfaceImpl => "interface_impl",
             EdgeKind::DynamicDependency => "dynamic_dependency",
             EdgeKind::DamRequirement => "dam_requirement",
+            EdgeKind::ReflectedTypeName => "reflected_type_name",
             EdgeKind::GenericInstantiation => "generic_instantiation",
             EdgeKind::Root => "root",
         }

@@ -49,7 +49,8 @@ pub struct Diagnostic {
     pub code: &'static str,
     /// What is wrong.
     pub message: String,
-    /// `file:line` for diagnostics about an input file.
+    /// Where: `file:line` for diagnostics about an input file; for diagnostics about code, the
+    /// display name of the member whose body raised it (`Ns.Type::Method()`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
 }
