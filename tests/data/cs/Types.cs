@@ -42,7 +42,15 @@ static class Util {
 }
 
 [Kept] [KeptMember(".ctor()")]
+[Tag("payload")]                                   // a kept type keeps its attributes' constructors
 class Payload { }
+
+[Kept]
+[AttributeUsage(AttributeTargets.Class)]
+class TagAttribute : Attribute {
+    [Kept] public TagAttribute(string name) { }
+    public TagAttribute() { }                      // not the constructor the attribute uses
+}
 
 [Kept]
 class Marker { }
