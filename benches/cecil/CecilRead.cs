@@ -1,5 +1,5 @@
 // The baseline for the ECMA-335 reader's speed (docs/decisions.md, docs/performance.md): Mono.Cecil
-// reads the given assemblies and decodes every method body, five rounds in one process.
+// reads the given assemblies and decodes every method body, ten rounds in one process.
 // Run with ./run.sh (needs Debian's mono-devel, which ships Mono.Cecil 0.11 in the GAC).
 using System;
 using System.Diagnostics;
@@ -7,7 +7,7 @@ using Mono.Cecil;
 using Mono.Cecil.Cil;
 class P {
   static void Main(string[] args) {
-    for (int round = 0; round < 5; round++) {
+    for (int round = 0; round < 10; round++) {
       var sw = Stopwatch.StartNew();
       long types = 0, methods = 0, instrs = 0;
       foreach (var path in args) {

@@ -10,5 +10,5 @@ files=("$here"/../../../shared/calibration/assemblies/*.dll)
 echo "Mono.Cecil:"
 mono "$out/CecilRead.exe" "${files[@]}"
 echo "aotsim:"
-(cd "$here/../.." && cargo run --release --example read_assemblies -- 5 "${files[@]}")
+(cd "$here/../.." && cargo run --release --example read_assemblies -- 10 "${files[@]}")
 rm -rf "$out"

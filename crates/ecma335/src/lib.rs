@@ -12,7 +12,8 @@
 //! let loaded = load(vec![app], &mut |name: &str| {
 //!     let path = format!("refs/{name}.dll");
 //!     std::fs::read(&path).ok().map(|bytes| Input { name: path, bytes })
-//! })?;
+//! })
+//! .map_err(|errors| errors[0].clone())?;
 //! println!("{} methods, {} diagnostics", loaded.program.methods.len(), loaded.diagnostics.len());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

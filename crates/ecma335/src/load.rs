@@ -251,8 +251,11 @@ struct ModState<'a> {
     ref_type_sigs: Vec<Option<TypeRefId>>,
     user_strings: FxHashMap<u32, StringId>,
     locals: FxHashMap<u32, Vec<TypeRefId>>,
+    method_sigs: FxHashMap<u32, Sig>,
+    field_sigs: FxHashMap<u32, TypeRefId>,
 }
 
+#[derive(Clone)]
 struct Sig {
     has_this: bool,
     generic: u32,
@@ -722,10 +725,16 @@ impl<'m, 'a> Lowerer<'m, 'a> {
         Ok(self.b.type_ref(sig))
     }
 
+    /// A method signature blob, decoded once per module and blob (many methods share one).
     fn method_sig(&mut self, m: usize, blob: u32) -> R<Sig> {
+        if let Some(s) = self.st[m].method_sigs.get(&blob) {
+            return Ok(s.clone());
+        }
         let md = &self.mods[m].md;
         let mut c = Cur { d: md.blob(blob)?, at: 0, base: md.blob_offset(blob) };
-        self.method_sig_from(m, &mut c, 0)
+        let sig = self.method_sig_from(m, &mut c, 0)?;
+        self.st[m].method_sigs.insert(blob, sig.clone());
+        Ok(sig)
     }
 
     fn method_sig_from(&mut self, m: usize, c: &mut Cur, depth: u32) -> R<Sig> {
@@ -747,6 +756,15 @@ impl<'m, 'a> Lowerer<'m, 'a> {
     }
 
     fn field_sig(&mut self, m: usize, blob: u32) -> R<TypeRefId> {
+        if let Some(&t) = self.st[m].field_sigs.get(&blob) {
+            return Ok(t);
+        }
+        let t = self.field_sig_uncached(m, blob)?;
+        self.st[m].field_sigs.insert(blob, t);
+        Ok(t)
+    }
+
+    fn field_sig_uncached(&mut self, m: usize, blob: u32) -> R<TypeRefId> {
         let md = &self.mods[m].md;
         let mut c = Cur { d: md.blob(blob)?, at: 0, base: md.blob_offset(blob) };
         if c.u8()? != 0x06 {

@@ -197,8 +197,30 @@ pub(crate) fn sig_def(d: &ProgramData, sig: TypeRefId) -> Option<TypeId> {
     }
 }
 
-/// The rules of the model, once ids are known to be in range.
+/// The rules of the model, once ids are known to be in range. The reference checks read every
+/// instruction once and depend on nothing else here, so a second core runs them meanwhile; the
+/// errors come out in the same order either way.
 pub(crate) fn check_rules(d: &ProgramData, names: &crate::names::Names) -> Vec<ValidationError> {
+    let (mut errs, reference_errs) = std::thread::scope(|s| {
+        let references = s.spawn(|| {
+            let mut errs = Vec::new();
+            check_references(d, names, &mut errs);
+            errs
+        });
+        let errs = check_local_rules(d, names);
+        (errs, references.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    errs.extend(reference_errs);
+    if let Some(e) = d.entry_point {
+        if !d.methods[e].flags.is_static {
+            errs.push(ValidationError::new(Subject::Method(e), format!("entry point {} must be static", names.method_name(d, e))));
+        }
+    }
+    errs
+}
+
+/// Every rule but the cross-assembly references and the entry point.
+fn check_local_rules(d: &ProgramData, names: &crate::names::Names) -> Vec<ValidationError> {
     let mut errs = Vec::new();
     // Assemblies: unique names.
     let mut seen_asm = HashSet::default();
@@ -483,12 +505,6 @@ pub(crate) fn check_rules(d: &ProgramData, names: &crate::names::Names) -> Vec<V
                 names.field_name(d, r.field),
                 names.sig(d, r.owner, None, None)
             )));
-        }
-    }
-    check_references(d, names, &mut errs);
-    if let Some(e) = d.entry_point {
-        if !d.methods[e].flags.is_static {
-            errs.push(ValidationError::new(Subject::Method(e), format!("entry point {} must be static", names.method_name(d, e))));
         }
     }
     errs
