@@ -6,7 +6,8 @@
 //! - [`text`]: the readable text format (parse and print);
 //! - [`trim`]: the reachability trimmer with typed why-chains;
 //! - [`gen`]: a deterministic generator of ASP.NET-shaped programs;
-//! - [`ecma335`]: the reader of real .NET assemblies (`.dll`, `.exe`) into the model.
+//! - [`ecma335`]: the reader of real .NET assemblies (`.dll`, `.exe`) into the model;
+//! - [`hazard`]: the reflection-hazard tracer (trim-analysis warnings with ILLink's codes).
 //!
 //! ```
 //! let program = aotsim::text::parse(
@@ -19,6 +20,7 @@
 
 pub use aotsim_ecma335 as ecma335;
 pub use aotsim_gen as gen;
+pub use aotsim_hazard as hazard;
 pub use aotsim_il as il;
 pub use aotsim_il_text as text;
 pub use aotsim_trim as trim;

@@ -11,6 +11,7 @@ mod lookup;
 mod output;
 mod show;
 mod trim;
+mod warnings;
 mod why;
 
 use clap::{Parser, Subcommand};
@@ -35,7 +36,9 @@ const EXAMPLES: &str = "Examples:
   aotsim trim examples/webapi.il --precision cha --list removed
   aotsim why examples/webapi.il 'App.WeatherForecast::get_Summary()'
   aotsim show examples/webapi.il --format json > webapi.json
-  aotsim gen --methods 100000 --seed 7 -o big.il && aotsim trim big.il --timings";
+  aotsim gen --methods 100000 --seed 7 -o big.il && aotsim trim big.il --timings
+  aotsim warnings examples/webapi.il --explain
+  aotsim warnings App.exe --ref-dir /usr/lib/mono/4.5 --format sarif > app.sarif";
 
 #[derive(Subcommand, Debug)]
 enum Command {
@@ -51,6 +54,8 @@ enum Command {
     Gen(gen::Args),
     /// Export the dependency graph with typed edges (DOT, DGML, CSV edge list).
     Graph(graph::Args),
+    /// Trim-analysis warnings (ILLink's codes) of the trimmed program, with why-chains and cut points.
+    Warnings(warnings::Args),
 }
 
 /// Output format shared by the subcommands.
@@ -84,6 +89,7 @@ where
         Command::Show(a) => show::run(a, &mut t),
         Command::Gen(a) => gen::run(a, &mut t),
         Command::Graph(a) => graph::run(a, &mut t),
+        Command::Warnings(a) => warnings::run(a, &mut t),
     };
     match result {
         Ok(code) => code,

@@ -3,6 +3,7 @@
 use crate::lookup::find_items;
 use crate::output::{print_json, Timings};
 use crate::Format;
+use aotsim_hazard::models::{ApiModels, ResolvedModels};
 use aotsim_il::Program;
 use aotsim_trim::descriptor::read_descriptor;
 use aotsim_trim::{Counts, DepGraph, Diagnostic, Item, Precision, Reason, Root, RootKind, TrimConfig, TrimResult};
@@ -52,6 +53,12 @@ pub struct TrimArgs {
     /// Keep this assembly whole: ILLink's `copy` action (repeatable).
     #[arg(long = "copy", value_name = "ASSEMBLY")]
     pub copy: Vec<String>,
+    /// A file of reflection API models to add to the built-in ones (repeatable; see docs/warnings.md).
+    #[arg(long = "models", value_name = "FILE")]
+    pub models: Vec<PathBuf>,
+    /// Do not use the built-in API models (only annotations in the program, and `--models`).
+    #[arg(long)]
+    pub no_builtin_models: bool,
 }
 
 fn parse_feature(s: &str) -> Result<(String, bool), String> {
@@ -65,11 +72,24 @@ fn parse_feature(s: &str) -> Result<(String, bool), String> {
 }
 
 impl TrimArgs {
+    /// The reflection API models these options ask for, resolved against `p`.
+    pub fn models(&self, p: &Program) -> anyhow::Result<ResolvedModels> {
+        let mut models = if self.no_builtin_models { ApiModels::none() } else { ApiModels::built_in() };
+        for path in &self.models {
+            let shown = path.display().to_string();
+            let input_error = |lines: Vec<String>| anyhow::Error::new(crate::InputError { lines });
+            let text = std::fs::read_to_string(path).map_err(|e| input_error(vec![format!("{shown}: cannot read: {e}")]))?;
+            models.extend(ApiModels::parse(&text, &shown).map_err(|e| input_error(vec![e.to_string()]))?);
+        }
+        Ok(models.resolve(p))
+    }
+
     /// The trimming configuration these options ask for, with roots resolved by name and
     /// descriptors read; warnings (unresolved descriptor entries) are returned beside it.
     pub fn config(&self, p: &Program) -> anyhow::Result<(TrimConfig, Vec<Diagnostic>)> {
         let input_error = |lines: Vec<String>| anyhow::Error::new(crate::InputError { lines });
         let mut config = TrimConfig {
+            requirements: self.models(p)?.requirements(),
             precision: self.precision.into(),
             entry_point: !self.no_entry_point,
             features: self.features.iter().cloned().collect(),

@@ -627,6 +627,47 @@ impl Instr {
         }
     }
 
+    /// `(pops, pushes)` of the instruction on the evaluation stack, for every instruction whose
+    /// effect does not depend on a callee's signature: calls, `newobj` and `constrained.` read
+    /// as `(0, 0)` (their callers count arguments from the method), as do `br` and `ret`.
+    pub fn fixed_stack_effect(&self) -> (usize, usize) {
+        match *self {
+            Instr::Call(_) | Instr::CallVirt(_) | Instr::NewObj(_) | Instr::Constrained(_) | Instr::Br(_) | Instr::Ret => (0, 0),
+            Instr::LdFtn(_)
+            | Instr::LdToken(_)
+            | Instr::LdSfld(_)
+            | Instr::LdSflda(_)
+            | Instr::LdStr(_)
+            | Instr::LdNull
+            | Instr::LdcI4(_)
+            | Instr::LdArg(_)
+            | Instr::LdLoc(_) => (0, 1),
+            Instr::LdVirtFtn(_)
+            | Instr::LdFld(_)
+            | Instr::LdFlda(_)
+            | Instr::Box(_)
+            | Instr::UnboxAny(_)
+            | Instr::NewArr(_)
+            | Instr::CastClass(_)
+            | Instr::IsInst(_) => (1, 1),
+            Instr::StFld(_) => (2, 0),
+            Instr::StSfld(_)
+            | Instr::InitObj(_)
+            | Instr::StArg(_)
+            | Instr::StLoc(_)
+            | Instr::BrTrue(_)
+            | Instr::BrFalse(_)
+            | Instr::Throw
+            | Instr::Pop => (1, 0),
+            Instr::Dup => (1, 2),
+            Instr::Op(s) => {
+                let (a, b) = s.stack_effect();
+                (a as usize, b as usize)
+            }
+            Instr::Stack { pops, pushes } => (pops as usize, pushes as usize),
+        }
+    }
+
     /// The branch target of a branch instruction.
     pub fn branch_target(&self) -> Option<u32> {
         match self {

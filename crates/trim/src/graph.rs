@@ -8,6 +8,7 @@ use crate::item::{EdgeKind, Item, Layout};
 use crate::members::members_by_doc_signature;
 use crate::{Diagnostic, Precision, TrimConfig};
 use aotsim_il::*;
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
 const NONE: u32 = u32::MAX;
@@ -66,6 +67,7 @@ impl DepGraph {
             scratch: Vec::new(),
             get_type_from_handle,
             get_type_by_name,
+            requirements: config.requirements.iter().map(|r| ((r.method, r.param.unwrap_or(u16::MAX)), r.flags)).collect(),
         };
         assert!(n < NODE_MASK as usize, "a program of {n} nodes exceeds the trimmer's limit of 2^{NODE_BITS}");
         let mut edge_start = Vec::with_capacity(n + 1);
@@ -273,6 +275,22 @@ const FEATURE_SWITCH_ATTRIBUTE: &str = "System.Diagnostics.CodeAnalysis.FeatureS
 const DYNAMIC_DEPENDENCY_ATTRIBUTE: &str = "System.Diagnostics.CodeAnalysis.DynamicDependencyAttribute";
 const GET_TYPE_FROM_HANDLE: &str = "System.Type::GetTypeFromHandle";
 
+/// The type `Type.GetType(name)` finds: `"Ns.Outer+Inner, Assembly"` in the named assembly, else
+/// `"Ns.Outer+Inner"` in the calling assembly, then in the core library (where `System.Type` is).
+pub fn resolve_type_name(p: &Program, name: &str, caller: AssemblyId, core: AssemblyId) -> Option<TypeId> {
+    let (type_name, assembly) = match name.split_once(',') {
+        Some((t, rest)) => (t.trim(), rest.split(',').next().map(str::trim)),
+        None => (name.trim(), None),
+    };
+    let display = type_name.replace('+', "/");
+    let candidates = p.names().types_named(&display);
+    let in_asm = |a: AssemblyId| candidates.iter().copied().find(|&t| p.types[t].assembly == a);
+    match assembly {
+        Some(asm) => candidates.iter().copied().find(|&t| p.assemblies[p.types[t].assembly].name.eq_ignore_ascii_case(asm)),
+        None => in_asm(caller).or_else(|| in_asm(core)),
+    }
+}
+
 /// The static `System.Type::GetType` overloads whose first parameter is the type's name.
 fn get_type_by_name(p: &Program) -> Vec<MethodId> {
     let Some(&ty) = p.names().types_named("System.Type").first() else { return Vec::new() };
@@ -357,6 +375,9 @@ struct Emit<'a> {
     get_type_from_handle: Option<MethodId>,
     /// `System.Type::GetType(string, …)` overloads: a constant name resolves at trim time.
     get_type_by_name: Vec<MethodId>,
+    /// Requirements given as data (`TrimConfig::requirements`), by method and parameter
+    /// (`u16::MAX` for `this`).
+    requirements: FxHashMap<(MethodId, u16), i64>,
 }
 
 impl Emit<'_> {
@@ -440,18 +461,8 @@ impl Emit<'_> {
     fn reflected_type(&mut self, name: &str, core: AssemblyId, caller_method: MethodId) -> Val {
         let p = self.p;
         let caller = p.types[p.methods[caller_method].declaring_type].assembly;
-        let (type_name, assembly) = match name.split_once(',') {
-            Some((t, rest)) => (t.trim(), rest.split(',').next().map(str::trim)),
-            None => (name.trim(), None),
-        };
-        let display = type_name.replace('+', "/");
-        let candidates = p.names().types_named(&display);
-        let in_asm = |a: AssemblyId| candidates.iter().copied().find(|&t| p.types[t].assembly == a);
-        let found = match assembly {
-            Some(asm) => candidates.iter().copied().find(|&t| p.assemblies[p.types[t].assembly].name.eq_ignore_ascii_case(asm)),
-            None => in_asm(caller).or_else(|| in_asm(core)),
-        };
-        match found {
+        let assembly = name.split_once(',').and_then(|(_, rest)| rest.split(',').next().map(str::trim));
+        match resolve_type_name(p, name, caller, core) {
             Some(t) => {
                 self.push(Item::Type(t), EdgeKind::ReflectedTypeName);
                 Val::Type(t)
@@ -671,10 +682,15 @@ impl Emit<'_> {
                     let popped = stack.split_off(at);
                     let args: Vec<Val> = std::iter::repeat_n(Val::Unknown, n - popped.len()).chain(popped).collect();
                     if !md.flags.is_static && !matches!(ins, Instr::NewObj(_)) {
-                        pop(&mut stack);
+                        let this = pop(&mut stack);
+                        let required = dam_flags(p, &md.attributes).or_else(|| self.requirements.get(&(target, u16::MAX)).copied());
+                        if let (Some(f), Val::Type(t)) = (required, this) {
+                            self.dam(t, f);
+                        }
                     }
-                    for (prm, v) in md.params.iter().zip(&args) {
-                        if let (Some(f), Val::Type(t)) = (dam_flags(p, &prm.attributes), v) {
+                    for (i, (prm, v)) in md.params.iter().zip(&args).enumerate() {
+                        let required = dam_flags(p, &prm.attributes).or_else(|| self.requirements.get(&(target, i as u16)).copied());
+                        if let (Some(f), Val::Type(t)) = (required, v) {
                             self.dam(*t, f);
                         }
                     }
@@ -708,7 +724,7 @@ impl Emit<'_> {
                     stack.push(v);
                 }
                 other => {
-                    let (pops, pushes) = stack_effect(&other);
+                    let (pops, pushes) = other.fixed_stack_effect();
                     for _ in 0..pops {
                         pop(&mut stack);
                     }
@@ -716,44 +732,5 @@ impl Emit<'_> {
                 }
             }
         }
-    }
-}
-
-/// `(pops, pushes)` of the instructions the type flow does not model specially.
-fn stack_effect(ins: &Instr) -> (usize, usize) {
-    match *ins {
-        Instr::Call(_) | Instr::CallVirt(_) | Instr::NewObj(_) | Instr::Constrained(_) | Instr::Br(_) | Instr::Ret => (0, 0),
-        Instr::LdFtn(_)
-        | Instr::LdToken(_)
-        | Instr::LdSfld(_)
-        | Instr::LdSflda(_)
-        | Instr::LdStr(_)
-        | Instr::LdNull
-        | Instr::LdcI4(_)
-        | Instr::LdArg(_)
-        | Instr::LdLoc(_) => (0, 1),
-        Instr::LdVirtFtn(_)
-        | Instr::LdFld(_)
-        | Instr::LdFlda(_)
-        | Instr::Box(_)
-        | Instr::UnboxAny(_)
-        | Instr::NewArr(_)
-        | Instr::CastClass(_)
-        | Instr::IsInst(_) => (1, 1),
-        Instr::StFld(_) => (2, 0),
-        Instr::StSfld(_)
-        | Instr::InitObj(_)
-        | Instr::StArg(_)
-        | Instr::StLoc(_)
-        | Instr::BrTrue(_)
-        | Instr::BrFalse(_)
-        | Instr::Throw
-        | Instr::Pop => (1, 0),
-        Instr::Dup => (1, 2),
-        Instr::Op(s) => {
-            let (a, b) = s.stack_effect();
-            (a as usize, b as usize)
-        }
-        Instr::Stack { pops, pushes } => (pops as usize, pushes as usize),
     }
 }

@@ -35,7 +35,7 @@ pub mod members;
 pub mod reference;
 pub mod sweep;
 
-pub use graph::{CondEdge, DepGraph};
+pub use graph::{resolve_type_name, CondEdge, DepGraph};
 pub use item::{EdgeKind, Item, Layout};
 
 use aotsim_il::*;
@@ -119,6 +119,21 @@ pub struct TrimConfig {
     pub library: Vec<String>,
     /// Assemblies with ILLink's `copy` action: kept whole.
     pub copy: Vec<String>,
+    /// `[DynamicallyAccessedMembers]` requirements added to methods as data, beside the
+    /// attributes in the program: the API models of the hazard tracer (`Type.GetMethod` needs
+    /// `PublicMethods` on `this`), so a class library without annotations trims like .NET's.
+    pub requirements: Vec<Requirement>,
+}
+
+/// A `[DynamicallyAccessedMembers]` requirement on a method's parameter or `this`, given as data.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Requirement {
+    /// The method.
+    pub method: MethodId,
+    /// Which value: `None` for `this`, `Some(i)` for the i-th parameter (`this` not counted).
+    pub param: Option<u16>,
+    /// `DynamicallyAccessedMemberTypes` flags.
+    pub flags: i64,
 }
 
 impl Default for TrimConfig {
@@ -130,6 +145,7 @@ impl Default for TrimConfig {
             features: BTreeMap::new(),
             library: Vec::new(),
             copy: Vec::new(),
+            requirements: Vec::new(),
         }
     }
 }
@@ -325,6 +341,11 @@ impl TrimResult {
     /// The graph the trim ran on.
     pub fn graph(&self) -> &DepGraph {
         &self.graph
+    }
+
+    /// The conditional edges that fired, as `(slot, kept node)`.
+    pub fn fired_conditional(&self) -> Vec<(u32, u32)> {
+        self.marks.fired_conditional()
     }
 
     /// The display name of any item of this trim, instantiations included.
