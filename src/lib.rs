@@ -7,7 +7,8 @@
 //! - [`trim`]: the reachability trimmer with typed why-chains;
 //! - [`gen`]: a deterministic generator of ASP.NET-shaped programs;
 //! - [`ecma335`]: the reader of real .NET assemblies (`.dll`, `.exe`) into the model;
-//! - [`hazard`]: the reflection-hazard tracer (trim-analysis warnings with ILLink's codes).
+//! - [`hazard`]: the reflection-hazard tracer (trim-analysis warnings with ILLink's codes);
+//! - [`size`]: the native-size estimator (per-method cost model fitted on measurements).
 //!
 //! ```
 //! let program = aotsim::text::parse(
@@ -23,4 +24,5 @@ pub use aotsim_gen as gen;
 pub use aotsim_hazard as hazard;
 pub use aotsim_il as il;
 pub use aotsim_il_text as text;
+pub use aotsim_size as size;
 pub use aotsim_trim as trim;

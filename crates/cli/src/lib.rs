@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 findings (reserved for analyses that report problems), 2 bad input
 //! or usage.
 
+mod calibrate;
 mod check;
 mod gen;
 mod graph;
@@ -10,6 +11,7 @@ mod input;
 mod lookup;
 mod output;
 mod show;
+mod size;
 mod trim;
 mod warnings;
 mod why;
@@ -56,6 +58,10 @@ enum Command {
     Graph(graph::Args),
     /// Trim-analysis warnings (ILLink's codes) of the trimmed program, with why-chains and cut points.
     Warnings(warnings::Args),
+    /// Fit a size-estimator profile from measured native sizes; report its held-out error.
+    Calibrate(calibrate::Args),
+    /// Estimated native code of the trimmed program, per method and rolled up.
+    Size(size::Args),
 }
 
 /// Output format shared by the subcommands.
@@ -90,6 +96,8 @@ where
         Command::Gen(a) => gen::run(a, &mut t),
         Command::Graph(a) => graph::run(a, &mut t),
         Command::Warnings(a) => warnings::run(a, &mut t),
+        Command::Calibrate(a) => calibrate::run(a, &mut t),
+        Command::Size(a) => size::run(a, &mut t),
     };
     match result {
         Ok(code) => code,

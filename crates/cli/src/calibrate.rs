@@ -1,0 +1,119 @@
+//! `aotsim calibrate`: fits a backend profile of the size estimator from measured native sizes
+//! (`assembly,token,type,method,il_size,native_size` rows, as `../shared/calibration` has them),
+//! reports its error on each assembly left out of the fit, and writes the profile.
+
+use crate::output::{print_json, Timings};
+use crate::Format;
+use aotsim_size::{cross_validate, evaluate, features, fit, HeldOut, Sample};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Measurement files (CSV with the columns assembly,token,type,method,il_size,native_size).
+    #[arg(required = true, num_args = 1..)]
+    measurements: Vec<PathBuf>,
+    /// The directory holding the measured assemblies (and their references).
+    #[arg(long, value_name = "DIR")]
+    assemblies: PathBuf,
+    /// The profile's name.
+    #[arg(long, default_value = "custom")]
+    name: String,
+    /// Write the fitted profile (JSON) here.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+#[derive(serde::Serialize)]
+struct Summary {
+    methods: usize,
+    held_out: Vec<HeldOut>,
+    all_data: HeldOut,
+    /// The same cross-validation for `native = a + b·IL size`.
+    baseline_held_out: Vec<HeldOut>,
+}
+
+fn bad(lines: Vec<String>) -> anyhow::Error {
+    anyhow::Error::new(crate::InputError { lines })
+}
+
+pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
+    // (assembly file, token) -> native bytes, with the row for errors.
+    let mut rows: Vec<(String, u32, f64)> = Vec::new();
+    for path in &a.measurements {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| bad(vec![format!("{shown}: cannot read: {e}")]))?;
+        for (i, line) in text.lines().enumerate().skip(1) {
+            let f: Vec<&str> = line.split(',').collect();
+            let at = |what: &str| bad(vec![format!("{shown}:{}: {what}", i + 1)]);
+            if f.len() < 6 {
+                return Err(at("expected assembly,token,type,method,il_size,native_size"));
+            }
+            let token = u32::from_str_radix(f[1].trim_start_matches("0x"), 16).map_err(|_| at("token is not hexadecimal"))?;
+            let native: f64 = f[f.len() - 1].trim().parse().map_err(|_| at("native_size is not a number"))?;
+            rows.push((f[0].to_string(), token, native));
+        }
+    }
+    t.phase("read-measurements");
+    let mut files: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    files.sort();
+    files.dedup();
+    let paths: Vec<PathBuf> = files.iter().map(|f| a.assemblies.join(f)).collect();
+    let read = crate::ReadArgs { ref_dirs: vec![a.assemblies.clone()] };
+    let loaded = crate::load(&paths, &read)?;
+    let p = &loaded.program;
+    let tokens = loaded.tokens.as_ref().expect("assemblies carry tokens");
+    t.phase("read-assemblies");
+    // The assembly id of each measured file, by its file name.
+    let mut by_file: HashMap<String, aotsim_il::AssemblyId> = HashMap::new();
+    for (id, _) in p.assemblies.iter() {
+        if let Some(file) = tokens.file(id) {
+            let name = std::path::Path::new(file).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            by_file.insert(name, id);
+        }
+    }
+    let by_token: HashMap<(aotsim_il::AssemblyId, u32), aotsim_il::MethodId> =
+        p.methods.ids().filter_map(|m| tokens.method_token(m).map(|t| (t, m))).collect();
+    let mut samples = Vec::with_capacity(rows.len());
+    for (file, token, native) in &rows {
+        let asm = by_file.get(file).ok_or_else(|| bad(vec![format!("{file}: not found in {}", a.assemblies.display())]))?;
+        let m = by_token.get(&(*asm, *token)).ok_or_else(|| bad(vec![format!("{file}: no method has token 0x{token:08x}")]))?;
+        samples.push(Sample { group: file.clone(), features: features(p, *m), native: *native });
+    }
+    let held_out = cross_validate(&samples);
+    let baseline_held_out = cross_validate(&aotsim_size::il_size_only(&samples));
+    let profile =
+        fit(&samples, &a.name, &format!("fitted by `aotsim calibrate` on {} methods of {} assemblies", samples.len(), files.len()));
+    let all_data = evaluate(&profile, "all (fitted on)", &samples.iter().collect::<Vec<_>>());
+    t.phase("fit");
+    if let Some(out) = &a.output {
+        std::fs::write(out, serde_json::to_string_pretty(&profile)?)
+            .map_err(|e| bad(vec![format!("{}: cannot write: {e}", out.display())]))?;
+    }
+    let summary = Summary { methods: samples.len(), held_out, all_data, baseline_held_out };
+    match a.format {
+        Format::Json => print_json(&summary)?,
+        Format::Text => {
+            println!("{} methods in {} assemblies; error of each assembly when left out of the fit:", summary.methods, files.len());
+            println!("{:<28}{:>9}{:>10}{:>10}{:>10}   {:>10}{:>10}", "assembly", "methods", "median", "p90", "total", "a+b·IL:", "median");
+            let baseline = summary.baseline_held_out.iter().map(Some).chain(std::iter::once(None));
+            for (h, b) in summary.held_out.iter().chain(std::iter::once(&summary.all_data)).zip(baseline) {
+                println!(
+                    "{:<28}{:>9}{:>9.1}%{:>9.1}%{:>+9.1}%   {:>10}{:>10}",
+                    h.group,
+                    h.methods,
+                    100.0 * h.median_error,
+                    100.0 * h.p90_error,
+                    100.0 * h.total_error,
+                    "",
+                    b.map_or(String::new(), |b| format!("{:.1}%", 100.0 * b.median_error)),
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

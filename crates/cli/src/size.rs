@@ -1,0 +1,188 @@
+//! `aotsim size`: estimated native code of the (trimmed) program, per method and rolled up by
+//! assembly, namespace and type, from a calibrated backend profile (docs/size-model.md). The
+//! whole-application parts (type data, metadata, runtime) come with a later issue.
+
+use crate::output::{print_json, Timings};
+use crate::trim::TrimArgs;
+use aotsim_size::{features, Profile};
+use aotsim_trim::Item;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The program: a `.il` text file, a `.json` or `.aotb` model, or a `.dll`/`.exe` assembly.
+    file: PathBuf,
+    #[command(flatten)]
+    read: crate::ReadArgs,
+    #[command(flatten)]
+    trim: TrimArgs,
+    /// The backend profile: a built-in name (`mono-x64`) or a JSON file from `aotsim calibrate`.
+    #[arg(long, default_value = "mono-x64")]
+    profile: String,
+    /// Estimate every method body, not only the ones the trimmer keeps.
+    #[arg(long)]
+    no_trim: bool,
+    /// List every estimated method (with assembly and token for real assemblies).
+    #[arg(long)]
+    per_method: bool,
+    /// How many types and methods the text report lists, largest first.
+    #[arg(long, default_value_t = 10)]
+    top: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SizeFormat::Text)]
+    format: SizeFormat,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SizeFormat {
+    /// A human report.
+    Text,
+    /// JSON.
+    Json,
+    /// One CSV row per method: assembly,token,method,il_size,native_estimate.
+    Csv,
+}
+
+#[derive(serde::Serialize)]
+struct MethodSize {
+    method: String,
+    assembly: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token: Option<String>,
+    il_size: u32,
+    native_bytes: f64,
+    /// The features that contributed most to the estimate, in bytes.
+    drivers: Vec<(&'static str, f64)>,
+}
+
+#[derive(serde::Serialize)]
+struct Report {
+    file: String,
+    profile: String,
+    trimmed: bool,
+    methods: usize,
+    il_bytes: u64,
+    native_code_bytes: f64,
+    by_assembly: BTreeMap<String, f64>,
+    by_namespace: BTreeMap<String, f64>,
+    top_types: Vec<(String, f64)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    per_method: Option<Vec<MethodSize>>,
+}
+
+pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
+    let bad = |lines: Vec<String>| anyhow::Error::new(crate::InputError { lines });
+    let profile = match Profile::built_in(&a.profile) {
+        Some(p) => p,
+        None => {
+            let text = std::fs::read_to_string(&a.profile)
+                .map_err(|e| bad(vec![format!("--profile {}: not a built-in profile, and cannot read it: {e}", a.profile)]))?;
+            serde_json::from_str(&text).map_err(|e| bad(vec![format!("{}: not a profile: {e}", a.profile)]))?
+        }
+    };
+    let loaded = crate::load(std::slice::from_ref(&a.file), &a.read)?;
+    let p = &loaded.program;
+    t.phase("read");
+    let kept: Vec<aotsim_il::MethodId> = if a.no_trim {
+        p.methods.ids().filter(|&m| p.methods[m].body.is_some()).collect()
+    } else {
+        let (config, _) = a.trim.config(p)?;
+        let r = aotsim_trim::trim(p, &config);
+        p.methods.ids().filter(|&m| p.methods[m].body.is_some() && r.is_kept(Item::Method(m))).collect()
+    };
+    t.phase("trim");
+    let mut by_assembly: BTreeMap<String, f64> = BTreeMap::new();
+    let mut by_namespace: BTreeMap<String, f64> = BTreeMap::new();
+    let mut by_type: BTreeMap<String, f64> = BTreeMap::new();
+    let mut per_method = Vec::with_capacity(kept.len());
+    let (mut total, mut il) = (0.0, 0u64);
+    for &m in &kept {
+        let md = &p.methods[m];
+        let f = features(p, m);
+        let bytes = profile.estimate(&f);
+        let td = &p.types[md.declaring_type];
+        let assembly = p.assemblies[td.assembly].name.clone();
+        let mut outer = md.declaring_type;
+        while let Some(o) = p.types[outer].declaring_type {
+            outer = o;
+        }
+        let ns = p.types[outer].namespace.clone();
+        total += bytes;
+        il += u64::from(md.il_size);
+        *by_assembly.entry(assembly.clone()).or_default() += bytes;
+        *by_namespace.entry(format!("{assembly}: {}", if ns.is_empty() { "(global)" } else { &ns })).or_default() += bytes;
+        *by_type.entry(p.type_name(md.declaring_type).to_string()).or_default() += bytes;
+        let token = loaded.tokens.as_ref().and_then(|tk| tk.method_token(m)).map(|(_, tok)| format!("0x{tok:08x}"));
+        per_method.push(MethodSize {
+            method: p.method_name(m),
+            assembly,
+            token,
+            il_size: md.il_size,
+            native_bytes: bytes,
+            drivers: profile.explain(&f).into_iter().take(3).collect(),
+        });
+    }
+    t.phase("estimate");
+    let mut top_types: Vec<(String, f64)> = by_type.into_iter().collect();
+    top_types.sort_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+    let report = Report {
+        file: a.file.display().to_string(),
+        profile: profile.name.clone(),
+        trimmed: !a.no_trim,
+        methods: kept.len(),
+        il_bytes: il,
+        native_code_bytes: total,
+        by_assembly,
+        by_namespace,
+        top_types: top_types.iter().take(a.top).cloned().collect(),
+        per_method: None,
+    };
+    match a.format {
+        SizeFormat::Json => print_json(&Report { per_method: a.per_method.then_some(per_method), ..report })?,
+        SizeFormat::Csv => {
+            println!("assembly,token,method,il_size,native_estimate");
+            for m in &per_method {
+                println!(
+                    "{},{},\"{}\",{},{:.0}",
+                    m.assembly,
+                    m.token.as_deref().unwrap_or(""),
+                    m.method.replace('"', "\"\""),
+                    m.il_size,
+                    m.native_bytes
+                );
+            }
+        }
+        SizeFormat::Text => {
+            println!(
+                "{}: {} methods{}, {} bytes of IL → about {:.0} bytes of native code (profile {}; an estimate, docs/size-model.md gives its error)",
+                report.file,
+                report.methods,
+                if report.trimmed { " kept" } else { "" },
+                report.il_bytes,
+                report.native_code_bytes,
+                report.profile
+            );
+            println!("by assembly:");
+            for (asm, b) in &report.by_assembly {
+                println!("  {b:>12.0}  {asm}");
+            }
+            println!("largest types:");
+            for (ty, b) in &report.top_types {
+                println!("  {b:>12.0}  {ty}");
+            }
+            if a.per_method {
+                let mut sorted: Vec<&MethodSize> = per_method.iter().collect();
+                sorted.sort_by(|x, y| y.native_bytes.total_cmp(&x.native_bytes));
+                println!("largest methods:");
+                for m in sorted.iter().take(a.top) {
+                    let why: Vec<String> = m.drivers.iter().map(|(f, b)| format!("{f} {b:.0}")).collect();
+                    println!("  {:>12.0}  {}  ({})", m.native_bytes, m.method, why.join(", "));
+                }
+            }
+        }
+    }
+    t.phase("report");
+    Ok(ExitCode::SUCCESS)
+}

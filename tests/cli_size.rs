@@ -1,0 +1,57 @@
+//! `aotsim size` and `aotsim calibrate` from the command line.
+
+mod common;
+use common::*;
+
+#[test]
+fn size_reports_kept_methods_with_tokens() {
+    let run = aotsim(&[
+        "size",
+        "tests/data/cs/Dispatch.exe",
+        "--ref-dir",
+        "../shared/calibration/assemblies",
+        "--per-method",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let methods = v["per_method"].as_array().expect("per_method");
+    assert_eq!(methods.len() as u64, v["methods"].as_u64().expect("count"));
+    let main = methods.iter().find(|m| m["method"] == "Program::Main()").expect("Main is kept");
+    assert!(main["token"].as_str().is_some_and(|t| t.starts_with("0x06")) && main["native_bytes"].as_f64().expect("bytes") > 0.0);
+    let total: f64 = methods.iter().map(|m| m["native_bytes"].as_f64().expect("bytes")).sum();
+    assert!((total - v["native_code_bytes"].as_f64().expect("total")).abs() < 1e-6 * total);
+    // Trimming shrinks the estimate.
+    let all =
+        aotsim(&["size", "tests/data/cs/Dispatch.exe", "--ref-dir", "../shared/calibration/assemblies", "--no-trim", "--format", "json"]);
+    let w: serde_json::Value = serde_json::from_str(&all.stdout).expect("json");
+    assert!(w["native_code_bytes"].as_f64() > v["native_code_bytes"].as_f64());
+    let text = aotsim(&["size", "examples/webapi.il"]);
+    assert!(text.stdout.contains("largest types:") && text.stdout.contains("WebApi"), "{}", text.stdout);
+}
+
+#[test]
+fn calibrate_fits_and_cross_validates() {
+    let dir = std::env::temp_dir().join(format!("aotsim-cal-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let out = dir.join("p.json");
+    let run = aotsim(&[
+        "calibrate",
+        "../shared/calibration/mono-x64/Mono.Security.csv",
+        "../shared/calibration/mono-x64/System.Configuration.csv",
+        "--assemblies",
+        "../shared/calibration/assemblies",
+        "-o",
+        out.to_str().expect("utf8"),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("2312 methods in 2 assemblies"), "{}", run.stdout);
+    assert!(run.stdout.contains("Mono.Security.dll") && run.stdout.contains("System.Configuration.dll"));
+    // The profile it wrote is usable.
+    let size = aotsim(&["size", "examples/webapi.il", "--profile", out.to_str().expect("utf8")]);
+    assert_eq!(size.code, 0, "{}", size.stderr);
+    let bad = aotsim(&["size", "examples/webapi.il", "--profile", "no-such-profile"]);
+    assert_eq!(bad.code, 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}

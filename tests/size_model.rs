@@ -1,0 +1,61 @@
+//! The per-method size model against the measurements of `../shared/calibration`: fitted on seven
+//! assemblies, it must beat the `a + b·IL size` baseline on the eighth, for every choice of the
+//! eighth, and keep that assembly's total close; the shipped `mono-x64` profile must be what
+//! fitting all eight gives (no hand-edited weights).
+
+use aotsim::ecma335::{load, Input};
+use aotsim::size::{cross_validate, features, fit, il_size_only, Profile, Sample};
+use std::collections::HashMap;
+use std::path::Path;
+
+fn samples() -> Vec<Sample> {
+    let cal = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/calibration");
+    let mut inputs = Vec::new();
+    let mut rows = Vec::new();
+    let mut csvs: Vec<_> = std::fs::read_dir(cal.join("mono-x64")).expect("csv dir").map(|e| e.expect("entry").path()).collect();
+    csvs.sort();
+    for csv in csvs {
+        let text = std::fs::read_to_string(&csv).expect("csv");
+        for line in text.lines().skip(1) {
+            let f: Vec<&str> = line.split(',').collect();
+            let token = u32::from_str_radix(f[1].trim_start_matches("0x"), 16).expect("token");
+            rows.push((f[0].to_string(), token, f[f.len() - 1].parse::<f64>().expect("native")));
+        }
+        let dll = cal.join("assemblies").join(format!("{}.dll", csv.file_stem().expect("stem").to_string_lossy()));
+        inputs.push(Input { name: dll.file_name().expect("name").to_string_lossy().to_string(), bytes: std::fs::read(&dll).expect("dll") });
+    }
+    let loaded = load(inputs, &mut |_| None).expect("calibration assemblies");
+    let p = &loaded.program;
+    let by_token: HashMap<(String, u32), aotsim::il::MethodId> = p
+        .methods
+        .ids()
+        .filter_map(|m| loaded.tokens.method_token(m).map(|(a, t)| ((loaded.tokens.file(a).expect("file").to_string(), t), m)))
+        .collect();
+    rows.into_iter()
+        .map(|(file, token, native)| {
+            let m = by_token[&(file.clone(), token)];
+            Sample { group: file, features: features(p, m), native }
+        })
+        .collect()
+}
+
+#[test]
+fn held_out_assemblies_beat_the_il_size_baseline() {
+    let s = samples();
+    assert_eq!(s.len(), 83_664);
+    let model = cross_validate(&s);
+    let baseline = cross_validate(&il_size_only(&s));
+    for (m, b) in model.iter().zip(&baseline) {
+        assert!(m.median_error < b.median_error - 0.04, "{}: median {:.3} vs baseline {:.3}", m.group, m.median_error, b.median_error);
+        assert!(m.total_error.abs() < 0.12, "{}: total off by {:.3}", m.group, m.total_error);
+    }
+    // The shipped profile is the fit over all eight.
+    let shipped = Profile::built_in("mono-x64").expect("built-in profile");
+    let refit = fit(&s, "mono-x64", "check");
+    for ((name, w), (_, r)) in shipped.weights.iter().zip(&refit.weights) {
+        assert!(
+            (w - r).abs() <= 1e-6 * r.abs().max(1.0),
+            "{name}: shipped {w}, refit {r}: regenerate profiles/mono-x64.json with `aotsim calibrate`"
+        );
+    }
+}
