@@ -4,7 +4,7 @@
 
 use crate::output::{print_json, Timings};
 use crate::Format;
-use aotsim_size::{cross_validate, evaluate, features, fit, HeldOut, Sample};
+use aotsim_size::{cross_validate, evaluate, features, HeldOut, Sample};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,9 +23,20 @@ pub struct Args {
     /// Write the fitted profile (JSON) here.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// The model's form: a linear cost table (bytes per feature) or log-linear (elasticities).
+    #[arg(long, value_enum, default_value_t = FormArg::Linear)]
+    form: FormArg,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormArg {
+    /// bytes = Σ weight · feature.
+    Linear,
+    /// bytes = exp(Σ weight · ln(1 + feature)).
+    LogLinear,
 }
 
 #[derive(serde::Serialize)]
@@ -84,10 +95,18 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
         let m = by_token.get(&(*asm, *token)).ok_or_else(|| bad(vec![format!("{file}: no method has token 0x{token:08x}")]))?;
         samples.push(Sample { group: file.clone(), features: features(p, *m), native: *native });
     }
-    let held_out = cross_validate(&samples);
+    let form = match a.form {
+        FormArg::Linear => aotsim_size::Form::Linear,
+        FormArg::LogLinear => aotsim_size::Form::LogLinear,
+    };
+    let held_out = aotsim_size::cross_validate_form(&samples, form);
     let baseline_held_out = cross_validate(&aotsim_size::il_size_only(&samples));
-    let profile =
-        fit(&samples, &a.name, &format!("fitted by `aotsim calibrate` on {} methods of {} assemblies", samples.len(), files.len()));
+    let profile = aotsim_size::fit_form(
+        &samples,
+        &a.name,
+        &format!("fitted by `aotsim calibrate` on {} methods of {} assemblies", samples.len(), files.len()),
+        form,
+    );
     let all_data = evaluate(&profile, "all (fitted on)", &samples.iter().collect::<Vec<_>>());
     t.phase("fit");
     if let Some(out) = &a.output {

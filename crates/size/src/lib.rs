@@ -119,6 +119,17 @@ pub fn features(p: &Program, m: MethodId) -> [f64; FEATURES.len()] {
     f
 }
 
+/// How a profile turns features into bytes.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Form {
+    /// bytes = Σ weight · feature: a cost table, each feature priced in bytes.
+    #[default]
+    Linear,
+    /// bytes = exp(Σ weight · ln(1 + feature)): multiplicative, each weight an elasticity.
+    LogLinear,
+}
+
 /// A backend: what each feature costs in bytes of machine code.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Profile {
@@ -126,6 +137,9 @@ pub struct Profile {
     pub name: String,
     /// Where the weights come from.
     pub source: String,
+    /// How the weights combine.
+    #[serde(default)]
+    pub form: Form,
     /// Bytes per unit of each feature, by name (the order of [`FEATURES`]).
     pub weights: Vec<(String, f64)>,
     /// The smallest method the backend emits, in bytes.
@@ -135,7 +149,10 @@ pub struct Profile {
 impl Profile {
     /// The estimated native bytes of a method with features `f`.
     pub fn estimate(&self, f: &[f64; FEATURES.len()]) -> f64 {
-        let raw: f64 = self.weights.iter().zip(f.iter()).map(|((_, w), x)| w * x).sum();
+        let raw: f64 = match self.form {
+            Form::Linear => self.weights.iter().zip(f.iter()).map(|((_, w), x)| w * x).sum(),
+            Form::LogLinear => self.weights.iter().zip(log_features(f).iter()).map(|((_, w), x)| w * x).sum::<f64>().exp(),
+        };
         raw.max(self.min_bytes)
     }
 
@@ -149,8 +166,23 @@ impl Profile {
 
     /// Each feature's share of an estimate, largest first: what drove it.
     pub fn explain(&self, f: &[f64; FEATURES.len()]) -> Vec<(&'static str, f64)> {
-        let mut v: Vec<(&'static str, f64)> =
-            FEATURES.iter().zip(self.weights.iter()).zip(f.iter()).map(|((n, (_, w)), x)| (*n, w * x)).filter(|(_, b)| *b != 0.0).collect();
+        let x = match self.form {
+            Form::Linear => *f,
+            Form::LogLinear => log_features(f),
+        };
+        // For the log-linear form each term is a factor exp(w·x); shown as the bytes it adds on
+        // top of the estimate without it.
+        let total = self.estimate(f);
+        let mut v: Vec<(&'static str, f64)> = FEATURES
+            .iter()
+            .zip(self.weights.iter())
+            .zip(x.iter())
+            .map(|((n, (_, w)), x)| match self.form {
+                Form::Linear => (*n, w * x),
+                Form::LogLinear => (*n, total - total / (w * x).exp()),
+            })
+            .filter(|(_, b)| *b != 0.0)
+            .collect();
         v.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
         v
     }
@@ -176,19 +208,40 @@ pub const WEIGHT_POWER: f64 = 1.5;
 /// Fits a profile by weighted least squares (weights `1 / native^WEIGHT_POWER`, a small ridge
 /// term for rare features), then rescales it so the total over the fitted methods is exact.
 pub fn fit(samples: &[Sample], name: &str, source: &str) -> Profile {
+    fit_form(samples, name, source, Form::Linear)
+}
+
+/// `ln(1 + x)` of every feature but the bias: the inputs of the log-linear form.
+pub fn log_features(f: &[f64; FEATURES.len()]) -> [f64; FEATURES.len()] {
+    let mut out = [0.0; FEATURES.len()];
+    out[0] = f[0];
+    for i in 1..FEATURES.len() {
+        out[i] = f[i].max(0.0).ln_1p();
+    }
+    out
+}
+
+/// Fits a profile of the given form. Linear: weighted least squares (weights
+/// `1 / native^WEIGHT_POWER`). Log-linear: ordinary least squares of `ln(native)` on
+/// `ln(1 + feature)`. Both get a small ridge term and are rescaled so that the total over the
+/// fitted methods is exact.
+pub fn fit_form(samples: &[Sample], name: &str, source: &str, form: Form) -> Profile {
     let n = FEATURES.len();
     let mut a = vec![0.0f64; n * n];
     let mut b = vec![0.0f64; n];
     for s in samples {
-        let w = 1.0 / s.native.max(1.0).powf(WEIGHT_POWER);
+        let (x, y, w) = match form {
+            Form::Linear => (s.features, s.native, 1.0 / s.native.max(1.0).powf(WEIGHT_POWER)),
+            Form::LogLinear => (log_features(&s.features), s.native.max(1.0).ln(), 1.0),
+        };
         for i in 0..n {
-            let fi = s.features[i];
+            let fi = x[i];
             if fi == 0.0 {
                 continue;
             }
-            b[i] += w * fi * s.native;
+            b[i] += w * fi * y;
             for j in 0..n {
-                a[i * n + j] += w * fi * s.features[j];
+                a[i * n + j] += w * fi * x[j];
             }
         }
     }
@@ -201,6 +254,7 @@ pub fn fit(samples: &[Sample], name: &str, source: &str) -> Profile {
     let mut profile = Profile {
         name: name.to_string(),
         source: source.to_string(),
+        form,
         weights: FEATURES.iter().zip(x).map(|(f, w)| (f.to_string(), w)).collect(),
         min_bytes: if min_bytes.is_finite() { min_bytes } else { 1.0 },
     };
@@ -209,8 +263,9 @@ pub fn fit(samples: &[Sample], name: &str, source: &str) -> Profile {
     let est: f64 = samples.iter().map(|s| profile.estimate(&s.features)).sum();
     let real: f64 = samples.iter().map(|s| s.native).sum();
     if est > 0.0 && real > 0.0 {
-        for (_, w) in &mut profile.weights {
-            *w *= real / est;
+        match form {
+            Form::Linear => profile.weights.iter_mut().for_each(|(_, w)| *w *= real / est),
+            Form::LogLinear => profile.weights[0].1 += (real / est).ln(),
         }
     }
     profile
@@ -300,6 +355,11 @@ pub fn il_size_only(samples: &[Sample]) -> Vec<Sample> {
 
 /// Leave-one-group-out: for each group, fits on the others and evaluates on it.
 pub fn cross_validate(samples: &[Sample]) -> Vec<HeldOut> {
+    cross_validate_form(samples, Form::Linear)
+}
+
+/// Leave-one-group-out for a profile of the given form.
+pub fn cross_validate_form(samples: &[Sample], form: Form) -> Vec<HeldOut> {
     let mut groups: Vec<&str> = samples.iter().map(|s| s.group.as_str()).collect();
     groups.sort_unstable();
     groups.dedup();
@@ -308,7 +368,7 @@ pub fn cross_validate(samples: &[Sample]) -> Vec<HeldOut> {
         .map(|g| {
             let train: Vec<Sample> = samples.iter().filter(|s| s.group != *g).cloned().collect();
             let test: Vec<&Sample> = samples.iter().filter(|s| s.group == *g).collect();
-            let profile = fit(&train, "held-out", "cross-validation");
+            let profile = fit_form(&train, "held-out", "cross-validation", form);
             evaluate(&profile, g, &test)
         })
         .collect()
