@@ -222,6 +222,42 @@ proptest! {
     }
 
     #[test]
+    fn dominators_are_exactly_what_goes_when_an_item_is_cut(methods in 20usize..300, seed in any::<u64>(), pick in any::<prop::sample::Index>()) {
+        // Over the kept graph (static edges between kept nodes, conditional edges that fired),
+        // removing node X makes unreachable exactly the nodes X dominates.
+        let p = program(methods, seed);
+        let r = trim(&p, &TrimConfig::default());
+        let g = r.graph();
+        let dom = aotsim::trim::dominators::Dominators::of(&r);
+        let kept: Vec<u32> = (0..g.n_nodes() as u32).filter(|&n| r.is_marked_node(n)).collect();
+        let x = kept[pick.index(kept.len())];
+        let roots: Vec<u32> = r.roots().iter().map(|root| g.layout.node(root.item)).collect();
+        prop_assume!(!roots.contains(&x));
+        let mut extra: std::collections::HashMap<u32, Vec<u32>> = std::collections::HashMap::new();
+        for (from, to) in r.fired_conditional() {
+            extra.entry(from).or_default().push(to);
+        }
+        let mut seen = vec![false; g.n_nodes()];
+        let mut stack: Vec<u32> = roots.clone();
+        for &root in &roots {
+            seen[root as usize] = true;
+        }
+        while let Some(n) = stack.pop() {
+            let next = g.edges(n).map(|(t, _)| t).chain(extra.get(&n).into_iter().flatten().copied());
+            for t in next.collect::<Vec<_>>() {
+                if t != x && r.is_marked_node(t) && !seen[t as usize] {
+                    seen[t as usize] = true;
+                    stack.push(t);
+                }
+            }
+        }
+        for &n in &kept {
+            let dominated = dom.chain(n).any(|d| d == x);
+            prop_assert_eq!(dominated, !seen[n as usize], "node {} ({}), cut {}", n, g.layout.item(n).name(&p), g.layout.item(x).name(&p));
+        }
+    }
+
+    #[test]
     fn why_chains_are_real_paths_from_a_root(methods in 20usize..300, seed in any::<u64>()) {
         let p = program(methods, seed);
         let r = trim(&p, &TrimConfig::default());

@@ -30,6 +30,10 @@ pub struct Args {
     /// How many types and methods the text report lists, largest first.
     #[arg(long, default_value_t = 10)]
     top: usize,
+    /// List the N items with the largest retained size: their own bytes plus those of every item
+    /// they dominate in the kept graph (what would go if the item were not reached).
+    #[arg(long, value_name = "N")]
+    retained: Option<usize>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = SizeFormat::Text)]
     format: SizeFormat,
@@ -69,7 +73,19 @@ struct Report {
     by_namespace: BTreeMap<String, f64>,
     top_types: Vec<(String, f64)>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    retained: Option<Vec<Retained>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     per_method: Option<Vec<MethodSize>>,
+}
+
+#[derive(serde::Serialize)]
+struct Retained {
+    kind: &'static str,
+    item: String,
+    /// Its own estimated bytes.
+    own_bytes: f64,
+    /// Its bytes and those of everything it dominates.
+    retained_bytes: f64,
 }
 
 pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
@@ -85,14 +101,18 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
     let loaded = crate::load(std::slice::from_ref(&a.file), &a.read)?;
     let p = &loaded.program;
     t.phase("read");
-    let kept: Vec<aotsim_il::MethodId> = if a.no_trim {
-        p.methods.ids().filter(|&m| p.methods[m].body.is_some()).collect()
+    let trimmed = if a.no_trim {
+        None
     } else {
         let (config, _) = a.trim.config(p)?;
-        let r = aotsim_trim::trim(p, &config);
-        p.methods.ids().filter(|&m| p.methods[m].body.is_some() && r.is_kept(Item::Method(m))).collect()
+        Some(aotsim_trim::trim(p, &config))
     };
+    let kept: Vec<aotsim_il::MethodId> =
+        p.methods.ids().filter(|&m| p.methods[m].body.is_some() && trimmed.as_ref().is_none_or(|r| r.is_kept(Item::Method(m)))).collect();
     t.phase("trim");
+    if a.retained.is_some() && trimmed.is_none() {
+        return Err(bad(vec!["--retained needs the trimmed graph: drop --no-trim".into()]));
+    }
     let mut by_assembly: BTreeMap<String, f64> = BTreeMap::new();
     let mut by_namespace: BTreeMap<String, f64> = BTreeMap::new();
     let mut by_type: BTreeMap<String, f64> = BTreeMap::new();
@@ -125,6 +145,33 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
         });
     }
     t.phase("estimate");
+    let retained = match (a.retained, &trimmed) {
+        (Some(n), Some(r)) => {
+            let own = |item: Item| match item {
+                Item::Method(m) if p.methods[m].body.is_some() => profile.estimate(&features(p, m)),
+                _ => 0.0,
+            };
+            let dom = aotsim_trim::dominators::Dominators::of(r);
+            let totals = dom.retained(r, own);
+            let g = r.graph();
+            let mut v: Vec<Retained> = (0..totals.len() as u32)
+                .filter(|&node| totals[node as usize] > 0.0)
+                .map(|node| g.layout.item(node))
+                .filter(|item| matches!(item, Item::Method(_) | Item::Type(_) | Item::Assembly(_)))
+                .map(|item| Retained {
+                    kind: item.kind_name(),
+                    item: item.name(p),
+                    own_bytes: own(item),
+                    retained_bytes: totals[g.layout.node(item) as usize],
+                })
+                .collect();
+            v.sort_by(|x, y| y.retained_bytes.total_cmp(&x.retained_bytes).then_with(|| x.item.cmp(&y.item)));
+            v.truncate(n);
+            Some(v)
+        }
+        _ => None,
+    };
+    t.phase("retained");
     let mut top_types: Vec<(String, f64)> = by_type.into_iter().collect();
     top_types.sort_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
     let report = Report {
@@ -137,6 +184,7 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
         by_assembly,
         by_namespace,
         top_types: top_types.iter().take(a.top).cloned().collect(),
+        retained,
         per_method: None,
     };
     match a.format {
@@ -171,6 +219,12 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
             println!("largest types:");
             for (ty, b) in &report.top_types {
                 println!("  {b:>12.0}  {ty}");
+            }
+            if let Some(ret) = &report.retained {
+                println!("largest retained size (own + everything only reachable through it):");
+                for x in ret {
+                    println!("  {:>12.0}  {:>8.0}  {} {}", x.retained_bytes, x.own_bytes, x.kind, x.item);
+                }
             }
             if a.per_method {
                 let mut sorted: Vec<&MethodSize> = per_method.iter().collect();

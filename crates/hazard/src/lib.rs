@@ -600,43 +600,13 @@ pub struct CutPoint {
 /// dominator tree of the kept graph (static edges and the conditional edges that fired) from a
 /// virtual root over the roots. Roots themselves are left out (they dominate everything below).
 pub fn cut_points(p: &Program, trim: &TrimResult, report: &Report, top: usize) -> Vec<CutPoint> {
-    use petgraph::graph::{DiGraph, NodeIndex};
     let g = trim.graph();
-    let n = g.n_nodes() as u32;
-    let mut dg: DiGraph<(), ()> = DiGraph::with_capacity(n as usize + 1, g.n_edges());
-    for _ in 0..=n {
-        dg.add_node(());
-    }
-    let root = NodeIndex::new(n as usize);
-    for r in trim.roots() {
-        dg.add_edge(root, NodeIndex::new(g.layout.node(r.item) as usize), ());
-    }
-    for from in 0..n {
-        if !trim.is_marked_node(from) {
-            continue;
-        }
-        for (to, _) in g.edges(from) {
-            if trim.is_marked_node(to) {
-                dg.add_edge(NodeIndex::new(from as usize), NodeIndex::new(to as usize), ());
-            }
-        }
-    }
-    for (from, to) in trim.fired_conditional() {
-        dg.add_edge(NodeIndex::new(from as usize), NodeIndex::new(to as usize), ());
-    }
-    let dom = petgraph::algo::dominators::simple_fast(&dg, root);
+    let dom = aotsim_trim::dominators::Dominators::of(trim);
     let roots: Vec<u32> = trim.roots().iter().map(|r| g.layout.node(r.item)).collect();
     let mut count: FxHashMap<u32, usize> = FxHashMap::default();
     for w in &report.warnings {
-        let mut cur = Some(NodeIndex::new(g.layout.node(Item::Method(w.origin)) as usize));
-        let mut steps = 0;
-        while let Some(c) = cur {
-            if c == root || steps > n {
-                break;
-            }
-            *count.entry(c.index() as u32).or_default() += 1;
-            cur = dom.immediate_dominator(c);
-            steps += 1;
+        for d in dom.chain(g.layout.node(Item::Method(w.origin))) {
+            *count.entry(d).or_default() += 1;
         }
     }
     let mut v: Vec<CutPoint> = count

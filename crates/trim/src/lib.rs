@@ -28,6 +28,7 @@
 
 pub mod dam;
 pub mod descriptor;
+pub mod dominators;
 pub mod generics;
 mod graph;
 mod item;
