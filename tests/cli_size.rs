@@ -55,3 +55,39 @@ fn calibrate_fits_and_cross_validates() {
     assert_eq!(bad.code, 2);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn what_if_reports_exact_deltas() {
+    let off = aotsim(&["what-if", "examples/webapi.il", "--disable-feature", "App.LegacyEndpoints", "--format", "json"]);
+    assert_eq!(off.code, 0, "{}", off.stderr);
+    let v: serde_json::Value = serde_json::from_str(&off.stdout).expect("json");
+    assert_eq!(v["baseline"]["methods"].as_u64().expect("m") - v["variant"]["methods"].as_u64().expect("m"), 2);
+    assert!(v["removed"].as_array().expect("removed").iter().any(|r| r[0] == "assembly Newtonsoft.Json"));
+    assert_eq!(v["warnings_gone"].as_array().expect("gone").len(), 2);
+    assert!(v["variant"]["native_code_bytes"].as_f64() < v["baseline"]["native_code_bytes"].as_f64());
+    // Cutting an edge: what Main no longer reaches through it goes, and so do its warnings.
+    let cut =
+        aotsim(&["what-if", "examples/webapi.il", "--cut", "App.Program::Main(string[])->App.Endpoints::Plugin()", "--format", "json"]);
+    let c: serde_json::Value = serde_json::from_str(&cut.stdout).expect("json");
+    let gone: Vec<&str> = c["warnings_gone"].as_array().expect("gone").iter().map(|w| w.as_str().expect("str")).collect();
+    assert!(gone.contains(&"IL2057 App.PluginLoader::Load(string)"), "{gone:?}");
+    // Removing the entry point leaves nothing but what other roots keep.
+    let none = aotsim(&["what-if", "examples/webapi.il", "--remove-root", "App.Program::Main(string[])", "--format", "json"]);
+    let n: serde_json::Value = serde_json::from_str(&none.stdout).expect("json");
+    assert_eq!(n["variant"]["methods"], 0);
+    let bad = aotsim(&["what-if", "examples/webapi.il", "--remove-root", "App.Config::Read(string)"]);
+    assert_eq!(bad.code, 2, "not a root");
+}
+
+#[test]
+fn diff_compares_two_programs_by_name() {
+    let run = aotsim(&["diff", "examples/webapi.il", "examples/webapi-aot.il", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(v["warnings_gone"].as_array().expect("gone").len(), 7);
+    assert!(v["warnings_new"].as_array().expect("new").is_empty());
+    let added = v["added"].as_array().expect("added");
+    assert!(added
+        .iter()
+        .any(|a| a[0] == "method App.CsvExportPlugin::.ctor()" && a[1].as_str().is_some_and(|r| r.starts_with("dam_requirement"))));
+}

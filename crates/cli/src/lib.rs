@@ -5,6 +5,7 @@
 
 mod calibrate;
 mod check;
+mod experiment;
 mod gen;
 mod graph;
 mod input;
@@ -62,6 +63,11 @@ enum Command {
     Calibrate(calibrate::Args),
     /// Estimated native code of the trimmed program, per method and rolled up.
     Size(size::Args),
+    /// The exact effect of removing a root, switching a feature off or cutting an edge.
+    #[command(name = "what-if")]
+    WhatIf(experiment::WhatIfArgs),
+    /// Two programs trimmed, estimated and traced side by side.
+    Diff(experiment::DiffArgs),
 }
 
 /// Output format shared by the subcommands.
@@ -98,6 +104,8 @@ where
         Command::Warnings(a) => warnings::run(a, &mut t),
         Command::Calibrate(a) => calibrate::run(a, &mut t),
         Command::Size(a) => size::run(a, &mut t),
+        Command::WhatIf(a) => experiment::what_if(a, &mut t),
+        Command::Diff(a) => experiment::diff(a, &mut t),
     };
     match result {
         Ok(code) => code,

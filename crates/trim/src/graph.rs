@@ -108,6 +108,7 @@ impl DepGraph {
             }
         }
 
+        let cuts: rustc_hash::FxHashSet<(u32, u32)> = config.cuts.iter().map(|&(a, b)| (layout.node(a), layout.node(b))).collect();
         let inst_node = |i: u32| layout.node(Item::Instantiation(i));
         let target_node = |t: Target| match t {
             Target::Item(item) => layout.node(item),
@@ -148,12 +149,18 @@ impl DepGraph {
                     b.out.push((layout.node(Item::Method(o)), k));
                 }
             }
+            if !cuts.is_empty() {
+                b.out.retain(|&(to, _)| !cuts.contains(&(node, to)));
+            }
             b.out.sort_unstable();
             b.out.dedup();
             edges.extend(b.out.iter().map(|&(to, kind)| to | ((kind as u32) << NODE_BITS)));
         }
         edge_start.push(edges.len() as u32);
 
+        if !cuts.is_empty() {
+            conds.retain(|(owner, c)| !cuts.contains(&(*owner, c.to)) && !cuts.contains(&(c.other, c.to)));
+        }
         // Counting sort of the conditional edges by owner.
         let mut cond_start = vec![0u32; n + 1];
         for (owner, _) in &conds {

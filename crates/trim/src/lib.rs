@@ -124,6 +124,9 @@ pub struct TrimConfig {
     /// attributes in the program: the API models of the hazard tracer (`Type.GetMethod` needs
     /// `PublicMethods` on `this`), so a class library without annotations trims like .NET's.
     pub requirements: Vec<Requirement>,
+    /// Edges to leave out of the graph, `(from, to)`: every edge from the first item to the
+    /// second, conditional ones included (what-if experiments: "if A no longer used B").
+    pub cuts: Vec<(Item, Item)>,
 }
 
 /// A `[DynamicallyAccessedMembers]` requirement on a method's parameter or `this`, given as data.
@@ -147,6 +150,7 @@ impl Default for TrimConfig {
             library: Vec::new(),
             copy: Vec::new(),
             requirements: Vec::new(),
+            cuts: Vec::new(),
         }
     }
 }
