@@ -126,11 +126,6 @@ fn print_delta(d: &Delta, top: usize) {
     }
 }
 
-fn profile(name: &str) -> anyhow::Result<Profile> {
-    Profile::built_in(name)
-        .ok_or_else(|| anyhow::Error::new(crate::InputError { lines: vec![format!("--profile {name}: no such built-in profile")] }))
-}
-
 #[derive(clap::Args, Debug)]
 pub struct WhatIfArgs {
     /// The program.
@@ -148,7 +143,7 @@ pub struct WhatIfArgs {
     /// What if A no longer used B: `--cut 'A->B'`, items by display name (repeatable).
     #[arg(long = "cut", value_name = "A->B")]
     cut: Vec<String>,
-    /// The size profile.
+    /// The size profile: a built-in name (`mono-x64`) or a file from `aotsim calibrate`.
     #[arg(long, default_value = "mono-x64")]
     profile: String,
     /// How many removed and added items to list.
@@ -164,7 +159,7 @@ pub fn what_if(a: &WhatIfArgs, t: &mut Timings) -> anyhow::Result<ExitCode> {
     let loaded = crate::load(std::slice::from_ref(&a.file), &a.read)?;
     let p = &loaded.program;
     let models = a.trim.models(p)?;
-    let profile = profile(&a.profile)?;
+    let profile = crate::size::load_profile(&a.profile)?;
     let (base, _) = a.trim.config(p)?;
     t.phase("read");
     let mut variant = base.clone();
@@ -217,7 +212,7 @@ pub struct DiffArgs {
     read: crate::ReadArgs,
     #[command(flatten)]
     trim: TrimArgs,
-    /// The size profile.
+    /// The size profile: a built-in name (`mono-x64`) or a file from `aotsim calibrate`.
     #[arg(long, default_value = "mono-x64")]
     profile: String,
     /// How many removed and added items to list.
@@ -229,7 +224,7 @@ pub struct DiffArgs {
 }
 
 pub fn diff(a: &DiffArgs, t: &mut Timings) -> anyhow::Result<ExitCode> {
-    let profile = profile(&a.profile)?;
+    let profile = crate::size::load_profile(&a.profile)?;
     let mut outs = Vec::new();
     for f in [&a.a, &a.b] {
         let loaded = crate::load(std::slice::from_ref(f), &a.read)?;

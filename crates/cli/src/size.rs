@@ -88,16 +88,20 @@ struct Retained {
     retained_bytes: f64,
 }
 
+/// A size profile: a built-in name (`mono-x64`) or a JSON file written by `aotsim calibrate`.
+pub fn load_profile(name: &str) -> anyhow::Result<Profile> {
+    let bad = |lines: Vec<String>| anyhow::Error::new(crate::InputError { lines });
+    if let Some(p) = Profile::built_in(name) {
+        return Ok(p);
+    }
+    let text = std::fs::read_to_string(name)
+        .map_err(|e| bad(vec![format!("--profile {name}: not a built-in profile, and cannot read it: {e}")]))?;
+    serde_json::from_str(&text).map_err(|e| bad(vec![format!("{name}: not a profile: {e}")]))
+}
+
 pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
     let bad = |lines: Vec<String>| anyhow::Error::new(crate::InputError { lines });
-    let profile = match Profile::built_in(&a.profile) {
-        Some(p) => p,
-        None => {
-            let text = std::fs::read_to_string(&a.profile)
-                .map_err(|e| bad(vec![format!("--profile {}: not a built-in profile, and cannot read it: {e}", a.profile)]))?;
-            serde_json::from_str(&text).map_err(|e| bad(vec![format!("{}: not a profile: {e}", a.profile)]))?
-        }
-    };
+    let profile = load_profile(&a.profile)?;
     let loaded = crate::load(std::slice::from_ref(&a.file), &a.read)?;
     let p = &loaded.program;
     t.phase("read");
