@@ -4,7 +4,8 @@
 //! survive, `[KeptMember(".ctor()")]` for members the compiler writes, `[KeptBackingField]` for an
 //! auto-property's field, `[ExpectedWarning("IL2037")]` for the warnings. Everything else in the
 //! fixture's own assembly must be removed. One runner reads the assembly with the ECMA-335 reader,
-//! trims from `Main` and compares.
+//! trims from `Main` with the built-in reflection API models (Mono's class library carries no
+//! trimming annotations; the models give it .NET's) and compares.
 
 use aotsim::ecma335::{load, Input};
 use aotsim::il::{CustomAttribute, Program};
@@ -47,7 +48,9 @@ fn run_fixture(name: &str) -> Vec<String> {
     let mut resolve = |asm: &str| read(&dir().join(format!("{asm}.dll"))).or_else(|| read(&shared.join(format!("{asm}.dll"))));
     let loaded = load(vec![read(&exe).expect("fixture")], &mut resolve).unwrap_or_else(|e| panic!("{name}: {}", e[0]));
     let p = &loaded.program;
-    let result = trim(p, &TrimConfig::default());
+    // With the built-in API models, as ILLink runs with .NET's annotated class library.
+    let models = aotsim::hazard::models::ApiModels::built_in().resolve(p);
+    let result = trim(p, &TrimConfig { requirements: models.requirements(), ..TrimConfig::default() });
     let fixture = p.assemblies.iter().find(|(_, a)| a.name == name).map(|(id, _)| id).expect("fixture assembly");
     let mut expected_kept: Vec<Item> = Vec::new();
     let mut subject: Vec<Item> = Vec::new();

@@ -494,7 +494,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                 if number as usize != params.len() {
                     return Err(Bad::row("GenericParam", r, format!("parameter number {number} out of order")));
                 }
-                params.push(GenericParam { name: name.to_string(), attributes: Vec::new() });
+                params.push(GenericParam { name: name.to_string(), attributes: Vec::new(), default_ctor: gp.get(r, 1) & 0x10 != 0 });
                 self.st[m].gparams[r as usize] = Some((false, t.as_u32(), number));
             }
         }
@@ -889,7 +889,8 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                     is_final: flags & 0x20 != 0,
                 };
                 md_.params = params;
-                md_.generic_params = (0..sig.generic).map(|i| GenericParam { name: format!("M{i}"), attributes: Vec::new() }).collect();
+                md_.generic_params =
+                    (0..sig.generic).map(|i| GenericParam { name: format!("M{i}"), attributes: Vec::new(), default_ctor: false }).collect();
             }
         }
         if next_field != ft.rows + 1 || next_method != mt.rows + 1 {
@@ -910,6 +911,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                     return Err(Bad::row("GenericParam", r, "more generic parameters than the method's signature declares"));
                 };
                 p.name = name.to_string();
+                p.default_ctor = gp.get(r, 1) & 0x10 != 0;
                 self.st[m].gparams[r as usize] = Some((true, id.as_u32(), number));
             }
         }

@@ -166,14 +166,14 @@ impl Gen {
         let object_sig = self.b.type_ref(TypeSig::Def(self.object));
         // IEnumerable<T> and List<T> : IEnumerable<T>.
         self.ienum = self.b.add_type(core, None, "System.Collections.Generic", "IEnumerable`1", TypeKind::Interface);
-        self.b.type_mut(self.ienum).generic_params = vec![GenericParam { name: "T".into(), attributes: Vec::new() }];
+        self.b.type_mut(self.ienum).generic_params = vec![GenericParam { name: "T".into(), attributes: Vec::new(), default_ctor: false }];
         self.ienum_get = self.method(self.ienum, "GetEnumerator", obj, &[]);
         let f = &mut self.b.method_mut(self.ienum_get).flags;
         f.is_virtual = true;
         f.is_abstract = true;
         f.is_newslot = true;
         self.list = self.b.add_type(core, None, "System.Collections.Generic", "List`1", TypeKind::Class);
-        self.b.type_mut(self.list).generic_params = vec![GenericParam { name: "T".into(), attributes: Vec::new() }];
+        self.b.type_mut(self.list).generic_params = vec![GenericParam { name: "T".into(), attributes: Vec::new(), default_ctor: false }];
         self.b.type_mut(self.list).base = Some(object_sig);
         let t0 = self.b.type_ref(TypeSig::Var(0));
         let ienum_t = self.b.type_ref(TypeSig::Inst { def: self.ienum, args: vec![t0] });

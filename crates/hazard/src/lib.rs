@@ -32,8 +32,8 @@ pub mod flow;
 pub mod models;
 
 use aotsim_il::*;
-use aotsim_trim::dam::{dam_flags, flags as dam};
-use aotsim_trim::{Item, Step, TrimResult};
+use aotsim_trim::dam::{dam_flags, flags as dam, generic_param_flags};
+use aotsim_trim::{Item, Slot, Step, TrimResult};
 use codes::{mismatch_code, unknown_value_code, Place};
 use flow::{Event, Origin, Val};
 use models::{flag_names, ResolvedModels, Rule};
@@ -328,23 +328,23 @@ impl<'a> Tracer<'a> {
             }
         }
         // [DynamicallyAccessedMembers] requirements: annotations first, then the models.
-        let model_requirement = |param: Option<u16>| {
+        let model_requirement = |slot: Slot| {
             self.models.rules(callee).iter().find_map(|r| match r {
-                Rule::Requires(p2, f) if *p2 == param => Some(*f),
+                Rule::Requires(s, f) if *s == slot => Some(*f),
                 _ => None,
             })
         };
         // Run-time failures are predicted only where the class library itself reflects.
         let api = self.core == Some(p.types[cd.declaring_type].assembly) || !self.models.rules(callee).is_empty();
         if let Some(v) = this {
-            if let Some(f) = dam_flags(p, &cd.attributes).or_else(|| model_requirement(None)) {
+            if let Some(f) = dam_flags(p, &cd.attributes).or_else(|| model_requirement(Slot::This)) {
                 let target = format!("'this' argument in call to '{callee_name}'");
                 self.require(caller, at, v, f, Place::This, &target, Some(&callee_name), api);
             }
         }
         for (i, v) in args.iter().enumerate() {
             let Some(prm) = cd.params.get(i) else { break };
-            if let Some(f) = dam_flags(p, &prm.attributes).or_else(|| model_requirement(Some(i as u16))) {
+            if let Some(f) = dam_flags(p, &prm.attributes).or_else(|| model_requirement(Slot::Param(i as u16))) {
                 let target = format!("parameter '{}' of method '{callee_name}'", prm.name);
                 self.require(caller, at, *v, f, Place::Parameter, &target, Some(&callee_name), api);
             }
@@ -354,13 +354,11 @@ impl<'a> Tracer<'a> {
             TypeSig::Inst { args, .. } => args.clone(),
             _ => Vec::new(),
         };
-        let gparams = cd
-            .generic_params
-            .iter()
-            .zip(mr.generic_args.iter())
-            .chain(p.types[cd.declaring_type].generic_params.iter().zip(owner_args.iter()));
-        for (g, &arg) in gparams {
-            let Some(f) = dam_flags(p, &g.attributes) else { continue };
+        let method_gparams = cd.generic_params.iter().zip(mr.generic_args.iter()).enumerate().map(|(i, (g, a))| (g, a, Some(i as u16)));
+        let type_gparams = p.types[cd.declaring_type].generic_params.iter().zip(owner_args.iter()).map(|(g, a)| (g, a, None));
+        for (g, &arg, index) in method_gparams.chain(type_gparams) {
+            let given = index.and_then(|i| model_requirement(Slot::GenericParam(i)));
+            let Some(f) = generic_param_flags(p, g).or(given) else { continue };
             let v = match p.type_refs[arg] {
                 TypeSig::Var(i) => generic_param_val(p, caller, false, i),
                 TypeSig::MVar(i) => generic_param_val(p, caller, true, i),
@@ -455,7 +453,7 @@ impl<'a> Tracer<'a> {
 fn generic_param_val(p: &Program, m: MethodId, is_method: bool, i: u16) -> Val {
     let md = &p.methods[m];
     let gp = if is_method { md.generic_params.get(i as usize) } else { p.types[md.declaring_type].generic_params.get(i as usize) };
-    Val::Annotated { flags: gp.and_then(|g| dam_flags(p, &g.attributes)).unwrap_or(0), origin: Origin::GenericParam(is_method, i) }
+    Val::Annotated { flags: gp.and_then(|g| generic_param_flags(p, g)).unwrap_or(0), origin: Origin::GenericParam(is_method, i) }
 }
 
 fn param_name(p: &Program, m: MethodId, i: u16) -> String {

@@ -3,15 +3,15 @@
 
 use aotsim_il::{MethodId, Program};
 use aotsim_trim::dam::flags;
-use aotsim_trim::Requirement;
+use aotsim_trim::{Requirement, Slot};
 
 /// What an API needs or does.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Rule {
     /// Parameter `n` is a type name resolved like `Type.GetType`.
     TypeName(u16),
-    /// A `[DynamicallyAccessedMembers]` requirement on parameter `n`, or `this` when `None`.
-    Requires(Option<u16>, i64),
+    /// A `[DynamicallyAccessedMembers]` requirement on a parameter, `this` or a generic parameter.
+    Requires(Slot, i64),
     /// Parameter `n` is a `RuntimeTypeHandle` whose static constructor runs.
     ClassConstructor(u16),
     /// As `[RequiresUnreferencedCode(message)]`.
@@ -171,8 +171,12 @@ impl ApiModels {
                 "type-name" => Rule::TypeName(param(&one("a parameter number")?)?),
                 "class-constructor" => Rule::ClassConstructor(param(&one("a parameter number")?)?),
                 "requires" => {
-                    let [which, f] = args else { return Err(bad("`requires` takes a parameter number (or `this`) and flags")) };
-                    let which = if which == "this" { None } else { Some(param(which)?) };
+                    let [which, f] = args else { return Err(bad("`requires` takes a parameter number (or `this`, or `!!N`) and flags")) };
+                    let which = match which.as_str() {
+                        "this" => Slot::This,
+                        w if w.starts_with("!!") => Slot::GenericParam(param(&w[2..])?),
+                        w => Slot::Param(param(w)?),
+                    };
                     let f = parse_flags(f).ok_or_else(|| bad(&format!("unknown DynamicallyAccessedMemberTypes in '{f}'")))?;
                     Rule::Requires(which, f)
                 }
@@ -239,12 +243,12 @@ impl ResolvedModels {
             .iter()
             .flat_map(|(&method, rules)| {
                 rules.iter().filter_map(move |r| match *r {
-                    Rule::Requires(param, flags) => Some(Requirement { method, param, flags }),
+                    Rule::Requires(slot, flags) => Some(Requirement { method, slot, flags }),
                     _ => None,
                 })
             })
             .collect();
-        v.sort_by_key(|r| (r.method, r.param));
+        v.sort_by_key(|r| (r.method, r.slot));
         v
     }
 }

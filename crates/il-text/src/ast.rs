@@ -42,6 +42,8 @@ pub(crate) struct AttrAst {
 pub(crate) struct GpAst {
     pub name: String,
     pub attrs: Vec<AttrAst>,
+    /// `new T`: the `new()` constraint.
+    pub default_ctor: bool,
 }
 
 #[derive(Clone, Debug)]

@@ -133,7 +133,11 @@ impl Lowerer {
                             is_newslot: m.mods.is_newslot,
                             is_final: m.mods.is_final,
                         };
-                        md.generic_params = m.gps.iter().map(|g| GenericParam { name: g.name.clone(), attributes: Vec::new() }).collect();
+                        md.generic_params = m
+                            .gps
+                            .iter()
+                            .map(|g| GenericParam { name: g.name.clone(), attributes: Vec::new(), default_ctor: g.default_ctor })
+                            .collect();
                         md.params = params;
                         self.method_pos.insert(id, m.pos);
                         methods.push((id, m, mscope));
@@ -238,7 +242,8 @@ impl Lowerer {
         td.visibility = t.vis;
         td.is_abstract = t.is_abstract;
         td.is_sealed = t.is_sealed;
-        td.generic_params = t.gps.iter().map(|g| GenericParam { name: g.name.clone(), attributes: Vec::new() }).collect();
+        td.generic_params =
+            t.gps.iter().map(|g| GenericParam { name: g.name.clone(), attributes: Vec::new(), default_ctor: g.default_ctor }).collect();
         let full = match outer {
             Some(o) => format!("{}/{}", self.full_name(o), t.name),
             None if t.namespace.is_empty() => t.name.clone(),

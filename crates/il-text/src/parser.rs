@@ -292,8 +292,13 @@ impl Parser {
         if self.eat_punct("<") {
             loop {
                 let attrs = self.attributes()?;
+                // `new T`: the `new()` constraint (a parameter named `new` is still `<new>`).
+                let default_ctor = self.is_word("new") && !matches!(self.peek_at(1), Tok::Punct(">" | ","));
+                if default_ctor {
+                    self.next();
+                }
                 let name = self.part("a generic parameter name")?.text;
-                out.push(GpAst { name, attrs });
+                out.push(GpAst { name, attrs, default_ctor });
                 if self.eat_punct(">") {
                     break;
                 }

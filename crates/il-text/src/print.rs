@@ -250,6 +250,9 @@ impl Printer<'_> {
                 self.out.push_str(", ");
             }
             self.inline_attrs(&g.attributes);
+            if g.default_ctor {
+                self.out.push_str("new ");
+            }
             push_ident(&mut self.out, &g.name, true);
         }
         self.out.push('>');

@@ -117,6 +117,10 @@ pub struct GenericParam {
     pub name: String,
     /// Attributes on the parameter (e.g. `[DynamicallyAccessedMembers]`).
     pub attributes: Vec<CustomAttribute>,
+    /// The `new()` constraint: arguments must have a public parameterless constructor, which
+    /// trimming keeps for them (as ILLink does).
+    #[serde(default)]
+    pub default_ctor: bool,
 }
 
 /// A type definition.

@@ -48,6 +48,17 @@ pub fn dam_flags(p: &Program, attrs: &[CustomAttribute]) -> Option<i64> {
     })
 }
 
+/// What a generic parameter guarantees of its arguments: its `[DynamicallyAccessedMembers]`,
+/// plus a public parameterless constructor under the `new()` constraint (as ILLink reads it).
+pub fn generic_param_flags(p: &Program, g: &GenericParam) -> Option<i64> {
+    let annotated = dam_flags(p, &g.attributes);
+    if g.default_ctor {
+        Some(annotated.unwrap_or(0) | flags::PUBLIC_PARAMETERLESS_CONSTRUCTOR)
+    } else {
+        annotated
+    }
+}
+
 fn has(f: i64, bits: i64) -> bool {
     f == flags::ALL || f & bits == bits
 }

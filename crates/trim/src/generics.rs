@@ -10,9 +10,9 @@
 //! "instantiation reached ∧ method kept", so `List<Foo>` keeps what `List<T>`'s kept code does to
 //! `T` — for `Foo` only.
 
-use crate::dam::{dam_flags, members};
+use crate::dam::{generic_param_flags, members};
 use crate::item::{EdgeKind, Item};
-use crate::Diagnostic;
+use crate::{Diagnostic, Slot};
 use aotsim_il::*;
 use rustc_hash::FxHashMap as HashMap;
 
@@ -70,8 +70,9 @@ pub struct Instantiations {
 }
 
 impl Instantiations {
-    /// Discovers the instantiations of `p`.
-    pub fn discover(p: &Program) -> Instantiations {
+    /// Discovers the instantiations of `p`; `requirements` adds `[DynamicallyAccessedMembers]`
+    /// on method generic parameters as data (`TrimConfig::requirements`).
+    pub fn discover(p: &Program, requirements: &HashMap<(MethodId, Slot), i64>) -> Instantiations {
         let sigs: Vec<TypeSig> = p.type_refs.values().cloned().collect();
         let map = sigs.iter().enumerate().map(|(i, s)| (s.clone(), i as u32)).collect();
         // Interned signatures only point backwards, so one forward pass decides closedness.
@@ -130,7 +131,7 @@ impl Instantiations {
         }
         let mut next = 0;
         while next < me.keys.len() {
-            let effects = me.effects_of(p, next);
+            let effects = me.effects_of(p, next, requirements);
             me.effects.push(effects);
             next += 1;
         }
@@ -286,7 +287,7 @@ impl Instantiations {
 
     /// What instantiation `i` does to its arguments: the open operands of its generic code,
     /// substituted.
-    fn effects_of(&mut self, p: &Program, i: usize) -> Vec<Effect> {
+    fn effects_of(&mut self, p: &Program, i: usize, requirements: &HashMap<(MethodId, Slot), i64>) -> Vec<Effect> {
         let mut out = Vec::new();
         let (methods, targs, margs, conditional): (Vec<MethodId>, Vec<u32>, Vec<u32>, bool) = match self.keys[i].clone() {
             InstKey::Type(s) => {
@@ -296,7 +297,7 @@ impl Instantiations {
                 for &a in &args {
                     self.types_of(a, &mut |t| out.push((None, Target::Item(Item::Type(t)), EdgeKind::GenericArgument)));
                 }
-                self.generic_dam(p, &p.types[def].generic_params, &args, None, &mut out);
+                self.generic_dam(p, &p.types[def].generic_params, &args, None, &mut out, None, requirements);
                 let methods = p.types[def].methods.iter().copied().filter(|m| self.open_body[m.index()]).collect();
                 (methods, args, Vec::new(), true)
             }
@@ -304,7 +305,7 @@ impl Instantiations {
                 for &a in &method_args {
                     self.types_of(a, &mut |t| out.push((None, Target::Item(Item::Type(t)), EdgeKind::GenericArgument)));
                 }
-                self.generic_dam(p, &p.methods[method].generic_params, &method_args, None, &mut out);
+                self.generic_dam(p, &p.methods[method].generic_params, &method_args, None, &mut out, Some(method), requirements);
                 (vec![method], type_args, method_args, false)
             }
         };
@@ -354,9 +355,22 @@ impl Instantiations {
     }
 
     /// `[DynamicallyAccessedMembers]` on generic parameters, applied to known arguments.
-    fn generic_dam(&self, p: &Program, gps: &[GenericParam], args: &[u32], cond: Option<MethodId>, out: &mut Vec<Effect>) {
-        for (g, &a) in gps.iter().zip(args) {
-            let (Some(f), TypeSig::Def(t) | TypeSig::Inst { def: t, .. }) = (dam_flags(p, &g.attributes), &self.sigs[a as usize]) else {
+    #[allow(clippy::too_many_arguments)]
+    fn generic_dam(
+        &self,
+        p: &Program,
+        gps: &[GenericParam],
+        args: &[u32],
+        cond: Option<MethodId>,
+        out: &mut Vec<Effect>,
+        owner: Option<MethodId>,
+        requirements: &HashMap<(MethodId, Slot), i64>,
+    ) {
+        for (i, (g, &a)) in gps.iter().zip(args).enumerate() {
+            let given = || owner.and_then(|m| requirements.get(&(m, Slot::GenericParam(i as u16))).copied());
+            let (Some(f), TypeSig::Def(t) | TypeSig::Inst { def: t, .. }) =
+                (generic_param_flags(p, g).or_else(given), &self.sigs[a as usize])
+            else {
                 continue;
             };
             let mut items = Vec::new();

@@ -2,11 +2,11 @@
 //! conditional edges ("A is kept if B and C are both kept") that model virtual dispatch the
 //! way ILC's dependency framework does.
 
-use crate::dam::{dam_flags, members};
+use crate::dam::{dam_flags, generic_param_flags, members};
 use crate::generics::{Instantiations, Target};
 use crate::item::{EdgeKind, Item, Layout};
 use crate::members::members_by_doc_signature;
-use crate::{Diagnostic, Precision, TrimConfig};
+use crate::{Diagnostic, Precision, Slot, TrimConfig};
 use aotsim_il::*;
 use rustc_hash::FxHashMap;
 use std::collections::HashMap;
@@ -51,7 +51,8 @@ impl DepGraph {
     /// [`Precision::Cha`], dispatch edges are unconditional.
     pub fn build(p: &Program, config: &TrimConfig) -> DepGraph {
         let precision = config.precision;
-        let instantiations = Instantiations::discover(p);
+        let requirements: FxHashMap<(MethodId, Slot), i64> = config.requirements.iter().map(|r| ((r.method, r.slot), r.flags)).collect();
+        let instantiations = Instantiations::discover(p, &requirements);
         let layout = Layout::new(p, instantiations.keys.len());
         let n = layout.len();
         let switches = feature_getters(p, config);
@@ -67,7 +68,7 @@ impl DepGraph {
             scratch: Vec::new(),
             get_type_from_handle,
             get_type_by_name,
-            requirements: config.requirements.iter().map(|r| ((r.method, r.param.unwrap_or(u16::MAX)), r.flags)).collect(),
+            requirements: &requirements,
         };
         assert!(n < NODE_MASK as usize, "a program of {n} nodes exceeds the trimmer's limit of 2^{NODE_BITS}");
         let mut edge_start = Vec::with_capacity(n + 1);
@@ -382,9 +383,8 @@ struct Emit<'a> {
     get_type_from_handle: Option<MethodId>,
     /// `System.Type::GetType(string, …)` overloads: a constant name resolves at trim time.
     get_type_by_name: Vec<MethodId>,
-    /// Requirements given as data (`TrimConfig::requirements`), by method and parameter
-    /// (`u16::MAX` for `this`).
-    requirements: FxHashMap<(MethodId, u16), i64>,
+    /// Requirements given as data (`TrimConfig::requirements`), by method and slot.
+    requirements: &'a FxHashMap<(MethodId, Slot), i64>,
 }
 
 impl Emit<'_> {
@@ -453,10 +453,12 @@ impl Emit<'_> {
     }
 
     /// DAM annotations on the generic parameters of a referenced instantiation keep the
-    /// required members of its (known) type arguments.
-    fn generic_dam(&mut self, gps: &[GenericParam], args: &[TypeRefId]) {
-        for (g, &a) in gps.iter().zip(args) {
-            if let (Some(f), Some(t)) = (dam_flags(self.p, &g.attributes), self.p.sig_def(a)) {
+    /// required members of its (known) type arguments; `method` names the owner of method
+    /// generic parameters, whose requirements may also be given as data.
+    fn generic_dam(&mut self, gps: &[GenericParam], args: &[TypeRefId], method: Option<MethodId>) {
+        for (i, (g, &a)) in gps.iter().zip(args).enumerate() {
+            let given = || method.and_then(|m| self.requirements.get(&(m, Slot::GenericParam(i as u16))).copied());
+            if let (Some(f), Some(t)) = (generic_param_flags(self.p, g).or_else(given), self.p.sig_def(a)) {
                 self.dam(t, f);
             }
         }
@@ -509,14 +511,14 @@ impl Emit<'_> {
                 self.types_in(a, EdgeKind::GenericArgument);
             }
             if p.types[*def].generic_params.iter().any(|g| !g.attributes.is_empty()) {
-                self.generic_dam(&p.types[*def].generic_params, args);
+                self.generic_dam(&p.types[*def].generic_params, args, None);
             }
         }
         for &a in &mr.generic_args {
             self.types_in(a, EdgeKind::GenericArgument);
         }
         if !mr.generic_args.is_empty() {
-            self.generic_dam(&p.methods[mr.method].generic_params, &mr.generic_args);
+            self.generic_dam(&p.methods[mr.method].generic_params, &mr.generic_args, Some(mr.method));
         }
     }
 
@@ -690,13 +692,14 @@ impl Emit<'_> {
                     let args: Vec<Val> = std::iter::repeat_n(Val::Unknown, n - popped.len()).chain(popped).collect();
                     if !md.flags.is_static && !matches!(ins, Instr::NewObj(_)) {
                         let this = pop(&mut stack);
-                        let required = dam_flags(p, &md.attributes).or_else(|| self.requirements.get(&(target, u16::MAX)).copied());
+                        let required = dam_flags(p, &md.attributes).or_else(|| self.requirements.get(&(target, Slot::This)).copied());
                         if let (Some(f), Val::Type(t)) = (required, this) {
                             self.dam(t, f);
                         }
                     }
                     for (i, (prm, v)) in md.params.iter().zip(&args).enumerate() {
-                        let required = dam_flags(p, &prm.attributes).or_else(|| self.requirements.get(&(target, i as u16)).copied());
+                        let required =
+                            dam_flags(p, &prm.attributes).or_else(|| self.requirements.get(&(target, Slot::Param(i as u16))).copied());
                         if let (Some(f), Val::Type(t)) = (required, v) {
                             self.dam(*t, f);
                         }

@@ -129,15 +129,28 @@ pub struct TrimConfig {
     pub cuts: Vec<(Item, Item)>,
 }
 
-/// A `[DynamicallyAccessedMembers]` requirement on a method's parameter or `this`, given as data.
+/// A `[DynamicallyAccessedMembers]` requirement on a method's parameter, `this` or generic
+/// parameter, given as data.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Requirement {
     /// The method.
     pub method: MethodId,
-    /// Which value: `None` for `this`, `Some(i)` for the i-th parameter (`this` not counted).
-    pub param: Option<u16>,
+    /// Which value.
+    pub slot: Slot,
     /// `DynamicallyAccessedMemberTypes` flags.
     pub flags: i64,
+}
+
+/// A place on a method that can carry a `[DynamicallyAccessedMembers]` annotation.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Slot {
+    /// The implicit `this`.
+    This,
+    /// The i-th parameter (`this` not counted).
+    Param(u16),
+    /// The i-th generic parameter of the method.
+    GenericParam(u16),
 }
 
 impl Default for TrimConfig {

@@ -120,8 +120,11 @@ impl<'a> Rebuild<'a> {
                     let nm = self.b.method_mut(id);
                     nm.visibility = md.visibility;
                     nm.flags = md.flags;
-                    nm.generic_params =
-                        md.generic_params.iter().map(|g| GenericParam { name: g.name.clone(), attributes: Vec::new() }).collect();
+                    nm.generic_params = md
+                        .generic_params
+                        .iter()
+                        .map(|g| GenericParam { name: g.name.clone(), attributes: Vec::new(), default_ctor: g.default_ctor })
+                        .collect();
                     nm.params = params;
                     nm.il_size = md.il_size;
                     self.method.insert(m, id);
@@ -136,8 +139,11 @@ impl<'a> Rebuild<'a> {
             let kept_ifaces: Vec<TypeRefId> = td.interfaces.iter().copied().filter(|&i| self.sig_kept(i)).collect();
             let interfaces: Vec<TypeRefId> = kept_ifaces.into_iter().map(|i| self.sig(i)).collect();
             let attributes = self.attrs(&td.attributes);
-            let gps: Vec<GenericParam> =
-                td.generic_params.iter().map(|g| GenericParam { name: g.name.clone(), attributes: self.attrs(&g.attributes) }).collect();
+            let gps: Vec<GenericParam> = td
+                .generic_params
+                .iter()
+                .map(|g| GenericParam { name: g.name.clone(), attributes: self.attrs(&g.attributes), default_ctor: g.default_ctor })
+                .collect();
             let nt = self.b.type_mut(id);
             nt.base = base;
             nt.interfaces = interfaces;

@@ -33,6 +33,17 @@ static class Registry {
     [Kept] public static void Register(string name) { table[name] = 1; }
 }
 
+// `new T()` compiles to Activator.CreateInstance<T>(), whose T .NET annotates
+// PublicParameterlessConstructor (an API model here, as Mono's class library has no annotations):
+// Make<Gadget> keeps Gadget's constructor though nothing calls it directly.
+[Kept] [KeptMember(".ctor()")]
+class Gadget { public void Unused() { } }
+
+[Kept]
+static class Factory {
+    [Kept] public static T Make<T>() where T : new() { return new T(); }
+}
+
 [Kept]
 static class Pipeline {
     [Kept] public static void Run<T>(IHandler<T> handler, T item) { handler.Handle(item); }
@@ -47,5 +58,6 @@ static class Program {
         repo.Add(order);
         Pipeline.Run<Order>(new OrderHandler(), order);
         Registry.Register("orders");
+        Factory.Make<Gadget>();
     }
 }
