@@ -37,6 +37,8 @@ pub enum FormArg {
     Linear,
     /// bytes = exp(Σ weight · ln(1 + feature)).
     LogLinear,
+    /// Gradient-boosted trees on ln bytes (200 trees of depth 6).
+    Gbdt,
 }
 
 #[derive(serde::Serialize)]
@@ -98,6 +100,7 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
     let form = match a.form {
         FormArg::Linear => aotsim_size::Form::Linear,
         FormArg::LogLinear => aotsim_size::Form::LogLinear,
+        FormArg::Gbdt => aotsim_size::Form::Gbdt,
     };
     let held_out = aotsim_size::cross_validate_form(&samples, form);
     let baseline_held_out = cross_validate(&aotsim_size::il_size_only(&samples));

@@ -7,6 +7,8 @@
 //! assembly out at a time ([`cross_validate`]). `profiles/mono-x64.json` is fitted on the
 //! calibration data of `../shared/calibration` (docs/size-model.md).
 
+pub mod gbdt;
+
 use aotsim_il::*;
 use serde::{Deserialize, Serialize};
 
@@ -128,6 +130,12 @@ pub enum Form {
     Linear,
     /// bytes = exp(Σ weight · ln(1 + feature)): multiplicative, each weight an elasticity.
     LogLinear,
+    /// bytes = scale · exp(forest(features)): gradient-boosted trees on ln bytes.
+    Gbdt,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 /// A backend: what each feature costs in bytes of machine code.
@@ -144,6 +152,12 @@ pub struct Profile {
     pub weights: Vec<(String, f64)>,
     /// The smallest method the backend emits, in bytes.
     pub min_bytes: f64,
+    /// For the tree form: the forest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forest: Option<gbdt::Forest>,
+    /// For the tree form: the factor that makes the fitted total exact.
+    #[serde(default = "one")]
+    pub scale: f64,
 }
 
 impl Profile {
@@ -152,6 +166,7 @@ impl Profile {
         let raw: f64 = match self.form {
             Form::Linear => self.weights.iter().zip(f.iter()).map(|((_, w), x)| w * x).sum(),
             Form::LogLinear => self.weights.iter().zip(log_features(f).iter()).map(|((_, w), x)| w * x).sum::<f64>().exp(),
+            Form::Gbdt => self.forest.as_ref().map_or(0.0, |t| self.scale * t.predict(f).exp()),
         };
         raw.max(self.min_bytes)
     }
@@ -166,20 +181,30 @@ impl Profile {
 
     /// Each feature's share of an estimate, largest first: what drove it.
     pub fn explain(&self, f: &[f64; FEATURES.len()]) -> Vec<(&'static str, f64)> {
+        let total = self.estimate(f);
+        if let (Form::Gbdt, Some(forest)) = (self.form, &self.forest) {
+            let mut v: Vec<(&'static str, f64)> = FEATURES
+                .iter()
+                .zip(forest.contributions(f, FEATURES.len()))
+                .map(|(n, c)| (*n, total - total / c.exp()))
+                .filter(|(_, b)| b.abs() > 0.5)
+                .collect();
+            v.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+            return v;
+        }
         let x = match self.form {
-            Form::Linear => *f,
             Form::LogLinear => log_features(f),
+            _ => *f,
         };
         // For the log-linear form each term is a factor exp(w·x); shown as the bytes it adds on
         // top of the estimate without it.
-        let total = self.estimate(f);
         let mut v: Vec<(&'static str, f64)> = FEATURES
             .iter()
             .zip(self.weights.iter())
             .zip(x.iter())
             .map(|((n, (_, w)), x)| match self.form {
-                Form::Linear => (*n, w * x),
                 Form::LogLinear => (*n, total - total / (w * x).exp()),
+                _ => (*n, w * x),
             })
             .filter(|(_, b)| *b != 0.0)
             .collect();
@@ -226,13 +251,35 @@ pub fn log_features(f: &[f64; FEATURES.len()]) -> [f64; FEATURES.len()] {
 /// `ln(1 + feature)`. Both get a small ridge term and are rescaled so that the total over the
 /// fitted methods is exact.
 pub fn fit_form(samples: &[Sample], name: &str, source: &str, form: Form) -> Profile {
+    let min_bytes = samples.iter().map(|s| s.native).fold(f64::INFINITY, f64::min).max(1.0);
+    let min_bytes = if min_bytes.is_finite() { min_bytes } else { 1.0 };
+    if form == Form::Gbdt {
+        let x: Vec<Vec<f64>> = samples.iter().map(|s| s.features.to_vec()).collect();
+        let y: Vec<f64> = samples.iter().map(|s| s.native.max(1.0).ln()).collect();
+        let forest = gbdt::Forest::fit(&x, &y, gbdt::Params::default());
+        let mut profile = Profile {
+            name: name.to_string(),
+            source: source.to_string(),
+            form,
+            weights: Vec::new(),
+            min_bytes,
+            forest: Some(forest),
+            scale: 1.0,
+        };
+        let est: f64 = samples.iter().map(|s| profile.estimate(&s.features)).sum();
+        let real: f64 = samples.iter().map(|s| s.native).sum();
+        if est > 0.0 && real > 0.0 {
+            profile.scale = real / est;
+        }
+        return profile;
+    }
     let n = FEATURES.len();
     let mut a = vec![0.0f64; n * n];
     let mut b = vec![0.0f64; n];
     for s in samples {
         let (x, y, w) = match form {
             Form::Linear => (s.features, s.native, 1.0 / s.native.max(1.0).powf(WEIGHT_POWER)),
-            Form::LogLinear => (log_features(&s.features), s.native.max(1.0).ln(), 1.0),
+            Form::LogLinear | Form::Gbdt => (log_features(&s.features), s.native.max(1.0).ln(), 1.0),
         };
         for i in 0..n {
             let fi = x[i];
@@ -250,13 +297,14 @@ pub fn fit_form(samples: &[Sample], name: &str, source: &str, form: Form) -> Pro
         a[i * n + i] += 1e-6 * trace.max(1e-12);
     }
     let x = solve(&mut a, &mut b, n);
-    let min_bytes = samples.iter().map(|s| s.native).fold(f64::INFINITY, f64::min).max(1.0);
     let mut profile = Profile {
         name: name.to_string(),
         source: source.to_string(),
         form,
         weights: FEATURES.iter().zip(x).map(|(f, w)| (f.to_string(), w)).collect(),
-        min_bytes: if min_bytes.is_finite() { min_bytes } else { 1.0 },
+        min_bytes,
+        forest: None,
+        scale: 1.0,
     };
     // Relative weighting favours small methods and leaves the sum low: rescale so that the total
     // over the fitted methods is exact (assembly totals are what whole-app estimates add up).
@@ -266,6 +314,7 @@ pub fn fit_form(samples: &[Sample], name: &str, source: &str, form: Form) -> Pro
         match form {
             Form::Linear => profile.weights.iter_mut().for_each(|(_, w)| *w *= real / est),
             Form::LogLinear => profile.weights[0].1 += (real / est).ln(),
+            Form::Gbdt => profile.scale = real / est,
         }
     }
     profile
