@@ -3,7 +3,7 @@
 //! eighth, and keep that assembly's total close; the shipped `mono-x64` profile must be what
 //! fitting all eight gives (no hand-edited weights).
 
-use aotsim::ecma335::{load, Input};
+use aotsim::ecma335::{load_with, Input, LoadOptions};
 use aotsim::size::{cross_validate, features, fit, il_size_only, Profile, Sample};
 use std::collections::HashMap;
 use std::path::Path;
@@ -24,7 +24,8 @@ fn samples() -> Vec<Sample> {
         let dll = cal.join("assemblies").join(format!("{}.dll", csv.file_stem().expect("stem").to_string_lossy()));
         inputs.push(Input { name: dll.file_name().expect("name").to_string_lossy().to_string(), bytes: std::fs::read(&dll).expect("dll") });
     }
-    let loaded = load(inputs, &mut |_| None).expect("calibration assemblies");
+    let loaded = load_with(inputs, &mut |_| None, LoadOptions { il_features: true }).expect("calibration assemblies");
+    let il = loaded.il_features.as_ref().expect("il features");
     let p = &loaded.program;
     let by_token: HashMap<(String, u32), aotsim::il::MethodId> = p
         .methods
@@ -34,7 +35,7 @@ fn samples() -> Vec<Sample> {
     rows.into_iter()
         .map(|(file, token, native)| {
             let m = by_token[&(file.clone(), token)];
-            Sample { group: file, features: features(p, m), native }
+            Sample { group: file, features: features(p, m, il[m.as_u32() as usize].as_ref()), native }
         })
         .collect()
 }

@@ -95,7 +95,7 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
     for (file, token, native) in &rows {
         let asm = by_file.get(file).ok_or_else(|| bad(vec![format!("{file}: not found in {}", a.assemblies.display())]))?;
         let m = by_token.get(&(*asm, *token)).ok_or_else(|| bad(vec![format!("{file}: no method has token 0x{token:08x}")]))?;
-        samples.push(Sample { group: file.clone(), features: features(p, *m), native: *native });
+        samples.push(Sample { group: file.clone(), features: features(p, *m, loaded.il(*m)), native: *native });
     }
     let form = match a.form {
         FormArg::Linear => aotsim_size::Form::Linear,

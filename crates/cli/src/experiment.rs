@@ -5,7 +5,6 @@ use crate::output::{print_json, Timings};
 use crate::trim::TrimArgs;
 use crate::Format;
 use aotsim_hazard::models::ResolvedModels;
-use aotsim_il::Program;
 use aotsim_size::{features, Profile};
 use aotsim_trim::{Item, TrimConfig, TrimResult};
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,7 +22,8 @@ struct Outcome {
     types: usize,
 }
 
-fn outcome(p: &Program, config: &TrimConfig, models: &ResolvedModels, profile: &Profile) -> Outcome {
+fn outcome(loaded: &crate::Loaded, config: &TrimConfig, models: &ResolvedModels, profile: &Profile) -> Outcome {
+    let p = &loaded.program;
     let r: TrimResult = aotsim_trim::trim(p, config);
     let report = aotsim_hazard::analyze(p, &r, models);
     let mut kept = BTreeMap::new();
@@ -33,7 +33,7 @@ fn outcome(p: &Program, config: &TrimConfig, models: &ResolvedModels, profile: &
             continue;
         }
         let b = match item {
-            Item::Method(m) if p.methods[m].body.is_some() => profile.estimate(&features(p, m)),
+            Item::Method(m) if p.methods[m].body.is_some() => profile.estimate(&features(p, m, loaded.il(m))),
             _ => 0.0,
         };
         bytes += b;
@@ -192,7 +192,7 @@ pub fn what_if(a: &WhatIfArgs, t: &mut Timings) -> anyhow::Result<ExitCode> {
     if label.is_empty() {
         return Err(bad(vec!["what-if: give --remove-root, --disable-feature or --cut".into()]));
     }
-    let (x, y) = (outcome(p, &base, &models, &profile), outcome(p, &variant, &models, &profile));
+    let (x, y) = (outcome(&loaded, &base, &models, &profile), outcome(&loaded, &variant, &models, &profile));
     t.phase("analyse");
     let d = delta(&x, &y, "baseline".into(), label.join(", "));
     match a.format {
@@ -231,7 +231,7 @@ pub fn diff(a: &DiffArgs, t: &mut Timings) -> anyhow::Result<ExitCode> {
         let p = &loaded.program;
         let models = a.trim.models(p)?;
         let (config, _) = a.trim.config(p)?;
-        outs.push(outcome(p, &config, &models, &profile));
+        outs.push(outcome(&loaded, &config, &models, &profile));
     }
     t.phase("analyse");
     let d = delta(&outs[0], &outs[1], a.a.display().to_string(), a.b.display().to_string());

@@ -95,6 +95,15 @@ pub struct Loaded {
     pub stats: Option<aotsim_ecma335::Stats>,
     /// References that did not resolve, attributes dropped (real assemblies only).
     pub diagnostics: Vec<String>,
+    /// What each method's raw IL does, by method id (real assemblies only).
+    pub il_features: Option<Vec<Option<aotsim_il::IlFeatures>>>,
+}
+
+impl Loaded {
+    /// The raw-IL features of method `m`, when it was read from an assembly.
+    pub fn il(&self, m: aotsim_il::MethodId) -> Option<&aotsim_il::IlFeatures> {
+        self.il_features.as_ref().and_then(|v| v.get(m.as_u32() as usize)).and_then(Option::as_ref)
+    }
 }
 
 /// True for the extensions of real .NET assemblies.
@@ -111,7 +120,7 @@ pub fn load(paths: &[PathBuf], read: &ReadArgs) -> anyhow::Result<Loaded> {
         if paths.len() > 1 {
             return Err(fail(vec![format!("{}: only real assemblies (.dll, .exe) can be read several at once", paths[1].display())]));
         }
-        return Ok(Loaded { program: load_program(first)?, tokens: None, stats: None, diagnostics: Vec::new() });
+        return Ok(Loaded { program: load_program(first)?, tokens: None, stats: None, diagnostics: Vec::new(), il_features: None });
     }
     let mut inputs = Vec::new();
     for p in paths {
@@ -135,7 +144,9 @@ pub fn load(paths: &[PathBuf], read: &ReadArgs) -> anyhow::Result<Loaded> {
         }
         None
     };
-    let loaded = aotsim_ecma335::load(inputs, &mut resolve).map_err(|errs| fail(errs.iter().map(|e| e.to_string()).collect()))?;
+    let options = aotsim_ecma335::LoadOptions { il_features: true };
+    let loaded =
+        aotsim_ecma335::load_with(inputs, &mut resolve, options).map_err(|errs| fail(errs.iter().map(|e| e.to_string()).collect()))?;
     let diagnostics: Vec<String> = loaded.diagnostics.iter().map(|d| d.to_string()).collect();
     for d in diagnostics.iter().take(20) {
         eprintln!("warning: {d}");
@@ -143,5 +154,11 @@ pub fn load(paths: &[PathBuf], read: &ReadArgs) -> anyhow::Result<Loaded> {
     if diagnostics.len() > 20 {
         eprintln!("warning: … and {} more", diagnostics.len() - 20);
     }
-    Ok(Loaded { program: loaded.program, tokens: Some(loaded.tokens), stats: Some(loaded.stats), diagnostics })
+    Ok(Loaded {
+        program: loaded.program,
+        tokens: Some(loaded.tokens),
+        stats: Some(loaded.stats),
+        diagnostics,
+        il_features: loaded.il_features,
+    })
 }

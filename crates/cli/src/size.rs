@@ -58,7 +58,7 @@ struct MethodSize {
     il_size: u32,
     native_bytes: f64,
     /// The features that contributed most to the estimate, in bytes.
-    drivers: Vec<(&'static str, f64)>,
+    drivers: Vec<(String, f64)>,
 }
 
 #[derive(serde::Serialize)]
@@ -124,7 +124,7 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
     let (mut total, mut il) = (0.0, 0u64);
     for &m in &kept {
         let md = &p.methods[m];
-        let f = features(p, m);
+        let f = features(p, m, loaded.il(m));
         let bytes = profile.estimate(&f);
         let td = &p.types[md.declaring_type];
         let assembly = p.assemblies[td.assembly].name.clone();
@@ -152,7 +152,7 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
     let retained = match (a.retained, &trimmed) {
         (Some(n), Some(r)) => {
             let own = |item: Item| match item {
-                Item::Method(m) if p.methods[m].body.is_some() => profile.estimate(&features(p, m)),
+                Item::Method(m) if p.methods[m].body.is_some() => profile.estimate(&features(p, m, loaded.il(m))),
                 _ => 0.0,
             };
             let dom = aotsim_trim::dominators::Dominators::of(r);

@@ -3,6 +3,7 @@
 
 use crate::error::{Bad, R};
 use crate::pe::{u16_at, u32_at};
+use aotsim_il::{IlFeatures, OP_GROUPS};
 
 /// How an opcode's operand is encoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -307,4 +308,73 @@ pub fn decode(code: &[u8], out: &mut Vec<RawInstr>) -> Result<(), (u32, String)>
         out.push(RawInstr { offset: start as u32, op, operand });
     }
     Ok(())
+}
+
+/// The group of an opcode (an index into [`aotsim_il::OP_GROUPS`]).
+pub fn group(op: Opcode) -> usize {
+    match op {
+        0x00 | 0x01 | 0xfe12 | 0xfe13 | 0xfe14 | 0xfe19 | 0xfe1e => 0,
+        0x02..=0x05 | 0x0e | 0xfe09 => 1,
+        0x0f | 0xfe0a => 2,
+        0x10 | 0xfe0b => 3,
+        0x06..=0x09 | 0x11 | 0xfe0c => 4,
+        0x12 | 0xfe0d => 5,
+        0x0a..=0x0d | 0x13 | 0xfe0e => 6,
+        0x14 => 7,
+        0x15..=0x20 => 8,
+        0x21 => 9,
+        0x22 | 0x23 => 10,
+        0x25 => 11,
+        0x26 => 12,
+        0x28 => 13,
+        0x6f => 14,
+        0x27 | 0x29 => 15,
+        0x73 => 16,
+        0x2a => 17,
+        0x2b | 0x38 => 18,
+        0x2c | 0x2d | 0x39 | 0x3a => 19,
+        0x2e..=0x37 | 0x3b..=0x44 => 20,
+        0x45 => 21,
+        0x46..=0x50 => 22,
+        0x51..=0x57 | 0xdf => 23,
+        0x58..=0x5a | 0xd6..=0xdb => 24,
+        0x5b..=0x5e => 25,
+        0x5f..=0x66 => 26,
+        0x67..=0x6e | 0x76 | 0xd1..=0xd3 | 0xe0 => 27,
+        0x82..=0x8b | 0xb3..=0xba | 0xd4 | 0xd5 => 28,
+        0xfe01..=0xfe05 => 29,
+        0x7b => 30,
+        0x7c => 31,
+        0x7d => 32,
+        0x7e => 33,
+        0x7f => 34,
+        0x80 => 35,
+        0x90..=0x9a | 0xa3 => 36,
+        0x8f => 37,
+        0x9b..=0xa2 | 0xa4 => 38,
+        0x8e => 39,
+        0x8d => 40,
+        0x8c => 41,
+        0x79 | 0xa5 => 42,
+        0x74 => 43,
+        0x75 => 44,
+        0x72 => 45,
+        0x7a | 0xfe1a => 46,
+        0xdd | 0xde => 47,
+        0xdc | 0xfe11 => 48,
+        0xd0 => 49,
+        0xfe06 | 0xfe07 => 50,
+        0xfe16 => 52,
+        _ => 51,
+    }
+}
+
+/// Counts `raw`'s opcodes by group and takes the clauses and max stack of `body`.
+pub fn il_features(body: &MethodBody, raw: &[RawInstr]) -> IlFeatures {
+    let mut counts = [0u16; OP_GROUPS.len()];
+    for r in raw {
+        let c = &mut counts[group(r.op)];
+        *c = c.saturating_add(1);
+    }
+    IlFeatures { counts, clauses: body.clauses.len().min(u16::MAX as usize) as u16, max_stack: body.max_stack }
 }

@@ -25,4 +25,4 @@ pub(crate) mod metadata;
 mod pe;
 
 pub use error::{Error, Location};
-pub use load::{load, Diagnostic, Input, Loaded, Stats, TokenMap};
+pub use load::{load, load_with, Diagnostic, Input, LoadOptions, Loaded, Stats, TokenMap};

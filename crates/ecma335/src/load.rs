@@ -105,6 +105,14 @@ impl TokenMap {
     }
 }
 
+/// What [`load_with`] collects beyond the model.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LoadOptions {
+    /// Per-method instruction counts by opcode group, clauses and max stack
+    /// ([`aotsim_il::IlFeatures`]), for the size model.
+    pub il_features: bool,
+}
+
 /// The program read from assemblies, with what could not be resolved and the tokens.
 #[derive(Debug)]
 pub struct Loaded {
@@ -116,6 +124,8 @@ pub struct Loaded {
     pub tokens: TokenMap,
     /// What was read.
     pub stats: Stats,
+    /// With [`LoadOptions::il_features`]: per method (by id), what its body's IL does.
+    pub il_features: Option<Vec<Option<aotsim_il::IlFeatures>>>,
 }
 
 /// Reads `inputs` (the first is the entry assembly, whose entry point becomes the program's) and
@@ -123,6 +133,11 @@ pub struct Loaded {
 /// cannot find is a [`Diagnostic`]; its types read as `System.Object` and calls into it keep
 /// only their stack effect. Malformed input is an [`Error`] naming file, location and cause.
 pub fn load(inputs: Vec<Input>, resolve: &mut dyn FnMut(&str) -> Option<Input>) -> Result<Loaded, Vec<Error>> {
+    load_with(inputs, resolve, LoadOptions::default())
+}
+
+/// [`load`], collecting what `options` ask for beside the model.
+pub fn load_with(inputs: Vec<Input>, resolve: &mut dyn FnMut(&str) -> Option<Input>, options: LoadOptions) -> Result<Loaded, Vec<Error>> {
     let mut inputs = inputs;
     let n_given = inputs.len();
     let mut diagnostics = Vec::new();
@@ -156,6 +171,7 @@ pub fn load(inputs: Vec<Input>, resolve: &mut dyn FnMut(&str) -> Option<Input>) 
         mods.push(Mod { file: &input.name, img, md });
     }
     let mut lw = Lowerer::new(&mods);
+    lw.il_features = options.il_features.then(Vec::new);
     lw.run(&by_name).map_err(|e| vec![e])?;
     diagnostics.append(&mut lw.diags);
     let tokens = TokenMap { asms: std::mem::take(&mut lw.tokens) };
@@ -166,7 +182,11 @@ pub fn load(inputs: Vec<Input>, resolve: &mut dyn FnMut(&str) -> Option<Input>) 
             .map(|e| Error { file: inputs[0].name.clone(), location: Location::File, cause: format!("the model read is invalid: {e}") })
             .collect::<Vec<_>>()
     })?;
-    Ok(Loaded { program, diagnostics, tokens, stats })
+    let il_features = lw.il_features.take().map(|mut v| {
+        v.resize(program.methods.len(), None);
+        v
+    });
+    Ok(Loaded { program, diagnostics, tokens, stats, il_features })
 }
 
 /// Records input `i`'s assembly name (an error when another input has it) and returns the names
@@ -274,6 +294,7 @@ struct Lowerer<'m, 'a> {
     object: TypeRefId,
     void: TypeRefId,
     dropped_attrs: Vec<usize>,
+    il_features: Option<Vec<Option<aotsim_il::IlFeatures>>>,
 }
 
 /// A cursor over a signature or attribute blob; errors carry the file offset.
@@ -355,6 +376,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
             object,
             void,
             dropped_attrs: vec![0; mods.len()],
+            il_features: None,
         }
     }
 
@@ -1273,6 +1295,12 @@ impl<'m, 'a> Lowerer<'m, 'a> {
             raw.clear();
             il::decode(body.code, &mut raw).map_err(|(o, c)| self.err(m, at_body(o, c)))?;
             self.stats.bodies += 1;
+            if let Some(v) = &mut self.il_features {
+                if v.len() <= id.index() {
+                    v.resize(id.index() + 1, None);
+                }
+                v[id.index()] = Some(crate::il::il_features(&body, &raw));
+            }
             self.stats.il_instructions += raw.len();
             self.stats.il_bytes += body.code.len();
             let locals = match (body.locals_token, self.st[m].locals.get(&body.locals_token)) {

@@ -11,6 +11,7 @@
 mod builder;
 mod error;
 mod ids;
+mod ilfeatures;
 mod model;
 pub mod names;
 mod program;
@@ -19,6 +20,7 @@ mod validate;
 pub use builder::Builder;
 pub use error::{Subject, ValidationError};
 pub use ids::*;
+pub use ilfeatures::{IlFeatures, OP_GROUPS};
 pub use model::*;
 pub use names::Names;
 pub use program::{AccessorOf, InterfaceImpl, Program};

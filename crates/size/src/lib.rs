@@ -12,112 +12,78 @@ pub mod gbdt;
 use aotsim_il::*;
 use serde::{Deserialize, Serialize};
 
-/// The names of the features, in the order [`features`] returns them.
-pub const FEATURES: [&str; 40] = [
-    "bias",
-    "il_bytes",
-    "instructions",
-    "call",
-    "callvirt",
-    "newobj",
-    "ldftn",
-    "ldtoken",
-    "field_load",
-    "field_store",
-    "static_field",
-    "box_unbox",
-    "newarr",
-    "cast",
-    "initobj",
-    "ldstr",
-    "arg_local",
-    "store_local",
-    "constant",
-    "branch",
-    "cond_branch",
-    "ret_throw",
-    "binary",
-    "unary",
-    "array_element",
-    "compare",
-    "indirect",
-    "opaque",
+/// The number of features [`features`] returns.
+pub const N_FEATURES: usize = 2 + OP_GROUPS.len() + 13;
+
+const TAIL: [&str; 13] = [
+    "clauses",
+    "max_stack",
     "locals",
     "params",
     "generic",
     "valuetype_locals",
-    "callee_args",
-    "returns_value",
     "instance",
-    "long_body",
+    "returns_value",
+    "callee_args",
     "calls_returning",
     "generic_calls",
-    "throw",
     "generic_field_access",
+    "long_body",
 ];
 
-/// The features of method `m` (all zero but `bias` for methods without a body).
-pub fn features(p: &Program, m: MethodId) -> [f64; FEATURES.len()] {
+/// The names of the features, in the order [`features`] returns them: `bias`, `il_bytes`, one
+/// `op_…` per opcode group, then the body and signature features.
+pub fn feature_names() -> Vec<String> {
+    let mut v = vec!["bias".to_string(), "il_bytes".to_string()];
+    v.extend(OP_GROUPS.iter().map(|g| format!("op_{g}")));
+    v.extend(TAIL.iter().map(|t| t.to_string()));
+    v
+}
+
+/// The features of method `m`: from `il` (what the assembly reader counted in its raw IL) when
+/// given, else approximated from the model's instructions. All zero but `bias` without a body.
+pub fn features(p: &Program, m: MethodId, il: Option<&IlFeatures>) -> [f64; N_FEATURES] {
     let md = &p.methods[m];
-    let mut f = [0.0; FEATURES.len()];
+    let mut f = [0.0; N_FEATURES];
     f[0] = 1.0;
     let Some(body) = &md.body else { return f };
     f[1] = f64::from(md.il_size);
-    f[2] = body.instrs.len() as f64;
-    f[28] = body.locals.len() as f64;
-    f[29] = md.params.len() as f64;
-    f[30] = f64::from(!md.generic_params.is_empty() || !p.types[md.declaring_type].generic_params.is_empty());
-    f[31] = body.locals.iter().filter(|&&l| p.sig_def(l).is_some_and(|t| p.types[t].kind.is_value_type())).count() as f64;
-    f[33] = f64::from(p.type_refs[md.ret] != TypeSig::Prim(Prim::Void));
-    f[34] = f64::from(!md.flags.is_static);
-    f[35] = (body.instrs.len() as f64 - 200.0).max(0.0);
+    let approx;
+    let il = match il {
+        Some(il) => il,
+        None => {
+            approx = IlFeatures::from_body(body);
+            &approx
+        }
+    };
+    for (i, &c) in il.counts.iter().enumerate() {
+        f[2 + i] = f64::from(c);
+    }
+    let t = 2 + OP_GROUPS.len();
+    f[t] = f64::from(il.clauses);
+    f[t + 1] = f64::from(il.max_stack);
+    f[t + 2] = body.locals.len() as f64;
+    f[t + 3] = md.params.len() as f64;
+    f[t + 4] = f64::from(!md.generic_params.is_empty() || !p.types[md.declaring_type].generic_params.is_empty());
+    f[t + 5] = body.locals.iter().filter(|&&l| p.sig_def(l).is_some_and(|x| p.types[x].kind.is_value_type())).count() as f64;
+    f[t + 6] = f64::from(!md.flags.is_static);
+    f[t + 7] = f64::from(p.type_refs[md.ret] != TypeSig::Prim(Prim::Void));
     for ins in &body.instrs {
         match ins {
             Instr::Call(r) | Instr::CallVirt(r) | Instr::NewObj(r) => {
                 let mr = &p.method_refs[*r];
                 let callee = &p.methods[mr.method];
-                f[32] += callee.params.len() as f64 + f64::from(!callee.flags.is_static);
-                f[36] += f64::from(p.type_refs[callee.ret] != TypeSig::Prim(Prim::Void));
-                f[37] += f64::from(!mr.generic_args.is_empty() || matches!(p.type_refs[mr.owner], TypeSig::Inst { .. }));
+                f[t + 8] += callee.params.len() as f64 + f64::from(!callee.flags.is_static);
+                f[t + 9] += f64::from(p.type_refs[callee.ret] != TypeSig::Prim(Prim::Void));
+                f[t + 10] += f64::from(!mr.generic_args.is_empty() || matches!(p.type_refs[mr.owner], TypeSig::Inst { .. }));
             }
             Instr::LdFld(r) | Instr::LdFlda(r) | Instr::StFld(r) | Instr::LdSfld(r) | Instr::LdSflda(r) | Instr::StSfld(r) => {
-                f[39] += f64::from(matches!(p.type_refs[p.field_refs[*r].owner], TypeSig::Inst { .. }));
+                f[t + 11] += f64::from(matches!(p.type_refs[p.field_refs[*r].owner], TypeSig::Inst { .. }));
             }
             _ => {}
         }
     }
-    for ins in &body.instrs {
-        let k = match ins {
-            Instr::Call(_) => 3,
-            Instr::CallVirt(_) => 4,
-            Instr::NewObj(_) => 5,
-            Instr::LdFtn(_) | Instr::LdVirtFtn(_) => 6,
-            Instr::LdToken(_) => 7,
-            Instr::LdFld(_) | Instr::LdFlda(_) => 8,
-            Instr::StFld(_) => 9,
-            Instr::LdSfld(_) | Instr::LdSflda(_) | Instr::StSfld(_) => 10,
-            Instr::Box(_) | Instr::UnboxAny(_) => 11,
-            Instr::NewArr(_) => 12,
-            Instr::CastClass(_) | Instr::IsInst(_) | Instr::Constrained(_) => 13,
-            Instr::InitObj(_) => 14,
-            Instr::LdStr(_) => 15,
-            Instr::LdArg(_) | Instr::LdLoc(_) | Instr::Dup | Instr::Pop => 16,
-            Instr::StLoc(_) | Instr::StArg(_) => 17,
-            Instr::LdcI4(_) | Instr::LdNull | Instr::Op(SimpleOp::LdConst) => 18,
-            Instr::Br(_) => 19,
-            Instr::BrTrue(_) | Instr::BrFalse(_) => 20,
-            Instr::Ret => 21,
-            Instr::Throw => 38,
-            Instr::Op(SimpleOp::Binary) => 22,
-            Instr::Op(SimpleOp::Unary) | Instr::Op(SimpleOp::LdLen) => 23,
-            Instr::Op(SimpleOp::LdElem) | Instr::Op(SimpleOp::StElem) => 24,
-            Instr::Op(SimpleOp::Compare) => 25,
-            Instr::Op(SimpleOp::LdInd) | Instr::Op(SimpleOp::StInd) | Instr::Op(SimpleOp::LdAddr) => 26,
-            Instr::Stack { .. } => 27,
-            Instr::Op(SimpleOp::Nop) => continue,
-        };
-        f[k] += 1.0;
-    }
+    f[t + 12] = (body.instrs.len() as f64 - 200.0).max(0.0);
     f
 }
 
@@ -148,7 +114,7 @@ pub struct Profile {
     /// How the weights combine.
     #[serde(default)]
     pub form: Form,
-    /// Bytes per unit of each feature, by name (the order of [`FEATURES`]).
+    /// Bytes per unit of each feature, by name (the order of [`feature_names`]).
     pub weights: Vec<(String, f64)>,
     /// The smallest method the backend emits, in bytes.
     pub min_bytes: f64,
@@ -162,7 +128,7 @@ pub struct Profile {
 
 impl Profile {
     /// The estimated native bytes of a method with features `f`.
-    pub fn estimate(&self, f: &[f64; FEATURES.len()]) -> f64 {
+    pub fn estimate(&self, f: &[f64; N_FEATURES]) -> f64 {
         let raw: f64 = match self.form {
             Form::Linear => self.weights.iter().zip(f.iter()).map(|((_, w), x)| w * x).sum(),
             Form::LogLinear => self.weights.iter().zip(log_features(f).iter()).map(|((_, w), x)| w * x).sum::<f64>().exp(),
@@ -180,13 +146,13 @@ impl Profile {
     }
 
     /// Each feature's share of an estimate, largest first: what drove it.
-    pub fn explain(&self, f: &[f64; FEATURES.len()]) -> Vec<(&'static str, f64)> {
+    pub fn explain(&self, f: &[f64; N_FEATURES]) -> Vec<(String, f64)> {
         let total = self.estimate(f);
         if let (Form::Gbdt, Some(forest)) = (self.form, &self.forest) {
-            let mut v: Vec<(&'static str, f64)> = FEATURES
-                .iter()
-                .zip(forest.contributions(f, FEATURES.len()))
-                .map(|(n, c)| (*n, total - total / c.exp()))
+            let mut v: Vec<(String, f64)> = feature_names()
+                .into_iter()
+                .zip(forest.contributions(f, N_FEATURES))
+                .map(|(n, c)| (n, total - total / c.exp()))
                 .filter(|(_, b)| b.abs() > 0.5)
                 .collect();
             v.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
@@ -198,13 +164,13 @@ impl Profile {
         };
         // For the log-linear form each term is a factor exp(w·x); shown as the bytes it adds on
         // top of the estimate without it.
-        let mut v: Vec<(&'static str, f64)> = FEATURES
+        let mut v: Vec<(String, f64)> = self
+            .weights
             .iter()
-            .zip(self.weights.iter())
             .zip(x.iter())
-            .map(|((n, (_, w)), x)| match self.form {
-                Form::LogLinear => (*n, total - total / (w * x).exp()),
-                _ => (*n, w * x),
+            .map(|((n, w), x)| match self.form {
+                Form::LogLinear => (n.clone(), total - total / (w * x).exp()),
+                _ => (n.clone(), w * x),
             })
             .filter(|(_, b)| *b != 0.0)
             .collect();
@@ -219,7 +185,7 @@ pub struct Sample {
     /// The group it belongs to (its assembly), for cross-validation.
     pub group: String,
     /// Features.
-    pub features: [f64; FEATURES.len()],
+    pub features: [f64; N_FEATURES],
     /// Measured bytes.
     pub native: f64,
 }
@@ -237,10 +203,10 @@ pub fn fit(samples: &[Sample], name: &str, source: &str) -> Profile {
 }
 
 /// `ln(1 + x)` of every feature but the bias: the inputs of the log-linear form.
-pub fn log_features(f: &[f64; FEATURES.len()]) -> [f64; FEATURES.len()] {
-    let mut out = [0.0; FEATURES.len()];
+pub fn log_features(f: &[f64; N_FEATURES]) -> [f64; N_FEATURES] {
+    let mut out = [0.0; N_FEATURES];
     out[0] = f[0];
-    for i in 1..FEATURES.len() {
+    for i in 1..N_FEATURES {
         out[i] = f[i].max(0.0).ln_1p();
     }
     out
@@ -273,7 +239,7 @@ pub fn fit_form(samples: &[Sample], name: &str, source: &str, form: Form) -> Pro
         }
         return profile;
     }
-    let n = FEATURES.len();
+    let n = N_FEATURES;
     let mut a = vec![0.0f64; n * n];
     let mut b = vec![0.0f64; n];
     for s in samples {
@@ -301,7 +267,7 @@ pub fn fit_form(samples: &[Sample], name: &str, source: &str, form: Form) -> Pro
         name: name.to_string(),
         source: source.to_string(),
         form,
-        weights: FEATURES.iter().zip(x).map(|(f, w)| (f.to_string(), w)).collect(),
+        weights: feature_names().into_iter().zip(x).collect(),
         min_bytes,
         forest: None,
         scale: 1.0,
@@ -394,7 +360,7 @@ pub fn il_size_only(samples: &[Sample]) -> Vec<Sample> {
     samples
         .iter()
         .map(|s| {
-            let mut f = [0.0; FEATURES.len()];
+            let mut f = [0.0; N_FEATURES];
             f[0] = s.features[0];
             f[1] = s.features[1];
             Sample { features: f, ..s.clone() }
@@ -432,7 +398,7 @@ mod tests {
         // native = 10 + 3·il_bytes + 20·calls exactly: the fit must find those prices.
         let mut samples = Vec::new();
         for i in 0..200u32 {
-            let mut f = [0.0; FEATURES.len()];
+            let mut f = [0.0; N_FEATURES];
             f[0] = 1.0;
             f[1] = f64::from(i % 37 + 1);
             f[3] = f64::from(i % 5);
