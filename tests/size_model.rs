@@ -60,3 +60,18 @@ fn held_out_assemblies_beat_the_il_size_baseline() {
         );
     }
 }
+
+#[test]
+#[ignore = "an experiment, minutes long: cargo test --release --test size_model -- --ignored --nocapture"]
+fn probe_tree_fit_in_sample() {
+    use aotsim::size::gbdt::{Forest, Params};
+    let s = samples();
+    let y: Vec<f64> = s.iter().map(|x| x.native.ln()).collect();
+    for (name, cols) in [("il_bytes only", vec![1usize]), ("all", (0..s[0].features.len()).collect())] {
+        let x: Vec<Vec<f64>> = s.iter().map(|r| cols.iter().map(|&c| r.features[c]).collect()).collect();
+        let f = Forest::fit(&x, &y, Params { rounds: 100, ..Params::default() });
+        let mut e: Vec<f64> = x.iter().zip(&s).map(|(r, t)| (f.predict(r).exp() - t.native).abs() / t.native).collect();
+        e.sort_by(f64::total_cmp);
+        println!("{name}: in-sample median {:.3}, p90 {:.3}", e[e.len() / 2], e[e.len() * 9 / 10]);
+    }
+}
