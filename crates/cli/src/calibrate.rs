@@ -23,8 +23,9 @@ pub struct Args {
     /// Write the fitted profile (JSON) here.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// The model's form: a linear cost table (bytes per feature) or log-linear (elasticities).
-    #[arg(long, value_enum, default_value_t = FormArg::Linear)]
+    /// The model's form: gradient-boosted trees (the shipped profile's), a linear cost table
+    /// (bytes per feature, fast to fit and read), or log-linear (elasticities).
+    #[arg(long, value_enum, default_value_t = FormArg::Gbdt)]
     form: FormArg,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
@@ -113,8 +114,7 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
     let all_data = evaluate(&profile, "all (fitted on)", &samples.iter().collect::<Vec<_>>());
     t.phase("fit");
     if let Some(out) = &a.output {
-        std::fs::write(out, serde_json::to_string_pretty(&profile)?)
-            .map_err(|e| bad(vec![format!("{}: cannot write: {e}", out.display())]))?;
+        std::fs::write(out, serde_json::to_string(&profile)?).map_err(|e| bad(vec![format!("{}: cannot write: {e}", out.display())]))?;
     }
     let summary = Summary { methods: samples.len(), held_out, all_data, baseline_held_out };
     match a.format {

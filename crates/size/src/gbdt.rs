@@ -1,4 +1,5 @@
-//! A small gradient-boosted regression forest for the size model: histogram-binned features,
+//! A small gradient-boosted regression forest for the size model: histogram-binned features (255
+//! quantile bins each: 64 left the held-out median near 20 %, 255 brought it to 8-13 %),
 //! depth-limited trees grown level by level on squared error, row subsampling, shrinkage. Fitted
 //! on `ln(native bytes)`, so each tree corrects a relative error. Deterministic (a fixed seed).
 
@@ -52,7 +53,7 @@ impl Default for Params {
     }
 }
 
-const BINS: usize = 64;
+const BINS: usize = 255;
 
 impl Forest {
     /// Fits `y` from the rows of `x` (each `n_features` wide).
