@@ -126,6 +126,30 @@ fn print_delta(d: &Delta, top: usize) {
     }
 }
 
+/// What both experiments report with.
+#[derive(clap::Args, Debug)]
+pub struct OutArgs {
+    /// The size profile: a built-in name (`mono-x64`) or a file from `aotsim calibrate`.
+    #[arg(long, default_value = "mono-x64")]
+    profile: String,
+    /// How many removed and added items to list.
+    #[arg(long, default_value_t = 20)]
+    top: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+impl OutArgs {
+    fn print(&self, d: &Delta) -> anyhow::Result<ExitCode> {
+        match self.format {
+            Format::Json => print_json(d)?,
+            Format::Text => print_delta(d, self.top),
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
 #[derive(clap::Args, Debug)]
 pub struct WhatIfArgs {
     /// The program.
@@ -143,15 +167,8 @@ pub struct WhatIfArgs {
     /// What if A no longer used B: `--cut 'A->B'`, items by display name (repeatable).
     #[arg(long = "cut", value_name = "A->B")]
     cut: Vec<String>,
-    /// The size profile: a built-in name (`mono-x64`) or a file from `aotsim calibrate`.
-    #[arg(long, default_value = "mono-x64")]
-    profile: String,
-    /// How many removed and added items to list.
-    #[arg(long, default_value_t = 20)]
-    top: usize,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t)]
-    format: Format,
+    #[command(flatten)]
+    out: OutArgs,
 }
 
 pub fn what_if(a: &WhatIfArgs, t: &mut Timings) -> anyhow::Result<ExitCode> {
@@ -159,7 +176,7 @@ pub fn what_if(a: &WhatIfArgs, t: &mut Timings) -> anyhow::Result<ExitCode> {
     let loaded = crate::load(std::slice::from_ref(&a.file), &a.read)?;
     let p = &loaded.program;
     let models = a.trim.models(p)?;
-    let profile = crate::size::load_profile(&a.profile)?;
+    let profile = crate::size::load_profile(&a.out.profile)?;
     let (base, _) = a.trim.config(p)?;
     t.phase("read");
     let mut variant = base.clone();
@@ -194,12 +211,7 @@ pub fn what_if(a: &WhatIfArgs, t: &mut Timings) -> anyhow::Result<ExitCode> {
     }
     let (x, y) = (outcome(&loaded, &base, &models, &profile), outcome(&loaded, &variant, &models, &profile));
     t.phase("analyse");
-    let d = delta(&x, &y, "baseline".into(), label.join(", "));
-    match a.format {
-        Format::Json => print_json(&d)?,
-        Format::Text => print_delta(&d, a.top),
-    }
-    Ok(ExitCode::SUCCESS)
+    a.out.print(&delta(&x, &y, "baseline".into(), label.join(", ")))
 }
 
 #[derive(clap::Args, Debug)]
@@ -212,19 +224,12 @@ pub struct DiffArgs {
     read: crate::ReadArgs,
     #[command(flatten)]
     trim: TrimArgs,
-    /// The size profile: a built-in name (`mono-x64`) or a file from `aotsim calibrate`.
-    #[arg(long, default_value = "mono-x64")]
-    profile: String,
-    /// How many removed and added items to list.
-    #[arg(long, default_value_t = 20)]
-    top: usize,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t)]
-    format: Format,
+    #[command(flatten)]
+    out: OutArgs,
 }
 
 pub fn diff(a: &DiffArgs, t: &mut Timings) -> anyhow::Result<ExitCode> {
-    let profile = crate::size::load_profile(&a.profile)?;
+    let profile = crate::size::load_profile(&a.out.profile)?;
     let mut outs = Vec::new();
     for f in [&a.a, &a.b] {
         let loaded = crate::load(std::slice::from_ref(f), &a.read)?;
@@ -234,10 +239,5 @@ pub fn diff(a: &DiffArgs, t: &mut Timings) -> anyhow::Result<ExitCode> {
         outs.push(outcome(&loaded, &config, &models, &profile));
     }
     t.phase("analyse");
-    let d = delta(&outs[0], &outs[1], a.a.display().to_string(), a.b.display().to_string());
-    match a.format {
-        Format::Json => print_json(&d)?,
-        Format::Text => print_delta(&d, a.top),
-    }
-    Ok(ExitCode::SUCCESS)
+    a.out.print(&delta(&outs[0], &outs[1], a.a.display().to_string(), a.b.display().to_string()))
 }

@@ -122,10 +122,12 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
     let mut by_type: BTreeMap<String, f64> = BTreeMap::new();
     let mut per_method = Vec::with_capacity(kept.len());
     let (mut total, mut il) = (0.0, 0u64);
+    let mut estimate = vec![0.0f64; p.methods.len()];
     for &m in &kept {
         let md = &p.methods[m];
         let f = features(p, m, loaded.il(m));
         let bytes = profile.estimate(&f);
+        estimate[m.as_u32() as usize] = bytes;
         let td = &p.types[md.declaring_type];
         let assembly = p.assemblies[td.assembly].name.clone();
         let mut outer = md.declaring_type;
@@ -152,7 +154,7 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
     let retained = match (a.retained, &trimmed) {
         (Some(n), Some(r)) => {
             let own = |item: Item| match item {
-                Item::Method(m) if p.methods[m].body.is_some() => profile.estimate(&features(p, m, loaded.il(m))),
+                Item::Method(m) => estimate[m.as_u32() as usize],
                 _ => 0.0,
             };
             let dom = aotsim_trim::dominators::Dominators::of(r);

@@ -858,7 +858,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
             let t = TypeId::new((base + r - 1) as usize);
             let (fs, fe) = run(td, r, 4, ft.rows);
             let (ms, me) = run(td, r, 5, mt.rows);
-            if fs != next_field.max(fs.min(next_field)) || fs > fe || fe > ft.rows + 1 || fs < next_field {
+            if fs > fe || fe > ft.rows + 1 || fs < next_field {
                 return Err(Bad::row("TypeDef", r, format!("field list {fs}..{fe} is out of order or past the Field table")));
             }
             if ms > me || me > mt.rows + 1 || ms < next_method {
@@ -1164,10 +1164,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
             let Some(base) = self.b.data().types[def].base else { break };
             cur = self.subst(base, &args);
         }
-        let owner_name = self.b.data().type_refs.get(owner.unwrap_or(self.object)).map(|_| ()).map_or(String::new(), |_| String::new());
-        let _ = owner_name;
-        if sig_def(&self.b, owner.unwrap_or(self.object)).is_some() {
-            let t = sig_def(&self.b, owner.unwrap_or(self.object)).expect("checked");
+        if let Some(t) = owner.and_then(|o| sig_def(&self.b, o)) {
             let tn = self.b.data().types[t].name.clone();
             self.diag(m, format!("MemberRef row {row}: {tn}::{name} matches no member"));
         }

@@ -141,6 +141,8 @@ struct Tracer<'a> {
     get_type_from_handle: Option<MethodId>,
     system_type: Option<TypeId>,
     core: Option<AssemblyId>,
+    /// The code table, built once.
+    codes: FxHashMap<&'static str, codes::Code>,
 }
 
 impl<'a> Tracer<'a> {
@@ -175,6 +177,7 @@ impl<'a> Tracer<'a> {
             get_type_from_handle,
             system_type,
             core: system_type.map(|t| p.types[t].assembly),
+            codes: codes::all().into_iter().map(|c| (c.id, c)).collect(),
         }
     }
 
@@ -184,7 +187,7 @@ impl<'a> Tracer<'a> {
     /// silences its code.
     fn push(&mut self, code: &'static str, origin: MethodId, at: Option<usize>, subject: Option<String>, message: String) {
         let p = self.p;
-        let category = codes::find(code).map(|c| c.category);
+        let category = self.codes.get(code).map(|c| c.category);
         let covering = match category {
             Some(codes::Category::Trimming) => Some(RUC),
             Some(codes::Category::Aot) => Some(RDC),
@@ -211,7 +214,7 @@ impl<'a> Tracer<'a> {
                 }
             }
         }
-        let info = codes::find(code);
+        let info = self.codes.get(code);
         self.report.warnings.push(Warning {
             code,
             message,
@@ -219,7 +222,7 @@ impl<'a> Tracer<'a> {
             origin_name: p.method_name(origin),
             at,
             subject,
-            runtime: info.as_ref().map(|c| c.runtime.clone()).unwrap_or_default(),
+            runtime: info.map(|c| c.runtime.clone()).unwrap_or_default(),
             help_uri: info.and_then(|c| c.help_uri()),
             why: self.trim.why_chain(Item::Method(origin)),
         });
@@ -296,7 +299,8 @@ impl<'a> Tracer<'a> {
                 Rule::Own(id, msg) => {
                     // An annotation on the callee says more than our own code does.
                     if requires(p, &cd.attributes, RDC).is_none() {
-                        let code = codes::all().into_iter().find(|c| c.id == id).map(|c| c.id).unwrap_or("AOTSIM2001");
+                        // The model parser only admits codes of the table.
+                        let code = self.codes.get(id.as_str()).map_or("AOTSIM2001", |c| c.id);
                         self.push(code, caller, Some(at), Some(callee_name.clone()), format!("Using member '{callee_name}': {msg}"));
                     }
                 }

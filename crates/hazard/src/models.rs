@@ -185,8 +185,8 @@ impl ApiModels {
                 "assembly-files" => Rule::AssemblyFiles(one("a \"message\"")?),
                 "code" => {
                     let [id, msg] = args else { return Err(bad("`code` takes an id and a \"message\"")) };
-                    if !id.starts_with("AOTSIM") {
-                        return Err(bad("codes of our own start with AOTSIM"));
+                    if !id.starts_with("AOTSIM") || crate::codes::find(id).is_none() {
+                        return Err(bad(&format!("'{id}' is not one of aotsim's own codes (docs/warnings.md lists them)")));
                     }
                     Rule::Own(id.clone(), msg.clone())
                 }
