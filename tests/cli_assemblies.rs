@@ -75,3 +75,13 @@ fn an_assembly_prints_as_text_that_reads_back_the_same() {
     assert!(again.stdout.contains("Settings::'<Name>k__BackingField'") || again.stdout.contains("'<Name>k__BackingField'"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_readme_shows_what_the_tool_prints_on_the_fixture() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    let trim = aotsim(&["trim", "tests/data/cs/Dispatch.exe", "--ref-dir", REFS]);
+    let table: String = trim.stdout.lines().take(5).map(|l| format!("{l}\n")).collect();
+    assert!(readme.contains(&table), "README's Dispatch.exe trim summary is stale; it should contain:\n{table}");
+    let size = aotsim(&["size", "tests/data/cs/Dispatch.exe", "--ref-dir", REFS, "--retained", "4", "--top", "4"]);
+    assert!(readme.contains(size.stdout.trim_end()), "README's size roll-up is stale; it should contain:\n{}", size.stdout);
+}

@@ -142,3 +142,18 @@ fn hostile_headers_are_located_errors() {
     // A file that is not a .NET assembly.
     assert!(err(vec![0u8; 4096]).contains("not a PE file"));
 }
+
+#[test]
+fn visibility_follows_the_metadata_flags() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cs");
+    let inputs = ["Dispatch.exe", "Expectations.dll"].iter().map(|f| input(&dir.join(f))).collect();
+    let loaded = load(inputs, &mut |_| None).expect("fixtures");
+    let p = &loaded.program;
+    let ty = |name: &str| p.names().types_named(name)[0];
+    use aotsim::il::Visibility;
+    // `class Circle` (no modifier) is internal; the expectation attributes are public.
+    assert_eq!(p.types[ty("Circle")].visibility, Visibility::Internal);
+    assert_eq!(p.types[ty("Aotsim.Expectations.KeptAttribute")].visibility, Visibility::Public);
+    let area = p.types[ty("Circle")].methods.iter().copied().find(|&m| p.methods[m].name == "Area").expect("Area");
+    assert_eq!(p.methods[area].visibility, Visibility::Public);
+}

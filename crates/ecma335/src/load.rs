@@ -344,6 +344,17 @@ impl<'a> Cur<'a> {
 
 const MAX_SIG_DEPTH: u32 = 64;
 
+/// A TypeDef's visibility (`TypeAttributes.VisibilityMask`, §II.23.1.15).
+fn type_visibility(flags: u32) -> Visibility {
+    match flags & 7 {
+        1 | 2 => Visibility::Public,
+        3 => Visibility::Private,
+        4 | 7 => Visibility::Protected,
+        _ => Visibility::Internal, // NotPublic, NestedAssembly, NestedFamANDAssem
+    }
+}
+
+/// A member's accessibility (`MemberAccessMask`, §II.23.1.10).
 fn visibility(access: u32) -> Visibility {
     match access & 7 {
         6 => Visibility::Public,
@@ -469,7 +480,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
             let kind = if flags & 0x20 != 0 { TypeKind::Interface } else { TypeKind::Class };
             let t = self.b.add_type(asm, None, ns, name, kind);
             let ty = self.b.type_mut(t);
-            ty.visibility = visibility(flags);
+            ty.visibility = type_visibility(flags);
             ty.is_abstract = flags & 0x80 != 0;
             ty.is_sealed = flags & 0x100 != 0;
         }
