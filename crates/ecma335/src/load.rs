@@ -901,7 +901,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                 let (ps, pe) = run(mt, mr, 5, pt.rows);
                 let mut params: Vec<Param> =
                     sig.params.iter().map(|&ty| Param { name: String::new(), ty, attributes: Vec::new() }).collect();
-                if ps <= pe && pe <= pt.rows + 1 {
+                if 1 <= ps && ps <= pe && pe <= pt.rows + 1 {
                     for p in ps..pe {
                         let seq = pt.get(p, 1);
                         if seq as usize <= params.len() {
@@ -999,7 +999,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
         for r in 1..=pm.rows {
             let parent = pm.get(r, 0);
             let (s, e) = run(pm, r, 1, prop.rows);
-            if !td.has(parent) || s > e || e > prop.rows + 1 {
+            if !td.has(parent) || s == 0 || s > e || e > prop.rows + 1 {
                 return Err(Bad::row("PropertyMap", r, "parent or property list out of range"));
             }
             let t = TypeId::new((base + parent - 1) as usize);
@@ -1019,7 +1019,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
         for r in 1..=em.rows {
             let parent = em.get(r, 0);
             let (s, e) = run(em, r, 1, ev.rows);
-            if !td.has(parent) || s > e || e > ev.rows + 1 {
+            if !td.has(parent) || s == 0 || s > e || e > ev.rows + 1 {
                 return Err(Bad::row("EventMap", r, "parent or event list out of range"));
             }
             let t = TypeId::new((base + parent - 1) as usize);
