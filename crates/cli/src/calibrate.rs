@@ -23,6 +23,10 @@ pub struct Args {
     /// Write the fitted profile (JSON) here.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Also write every measured method's features as CSV (assembly, token, native bytes, then
+    /// one column per feature), for experiments with other learners.
+    #[arg(long, value_name = "FILE")]
+    export_features: Option<PathBuf>,
     /// The model's form: gradient-boosted trees (the shipped profile's), a linear cost table
     /// (bytes per feature, fast to fit and read), or log-linear (elasticities).
     #[arg(long, value_enum, default_value_t = FormArg::Gbdt)]
@@ -103,6 +107,22 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
         FormArg::LogLinear => aotsim_size::Form::LogLinear,
         FormArg::Gbdt => aotsim_size::Form::Gbdt,
     };
+    if let Some(path) = &a.export_features {
+        let mut csv = String::from("assembly,token,native");
+        for n in aotsim_size::feature_names() {
+            csv.push(',');
+            csv.push_str(&n);
+        }
+        csv.push('\n');
+        for ((file, token, _), s) in rows.iter().zip(&samples) {
+            csv.push_str(&format!("{file},0x{token:08x},{}", s.native));
+            for x in s.features.iter() {
+                csv.push_str(&format!(",{x}"));
+            }
+            csv.push('\n');
+        }
+        std::fs::write(path, csv).map_err(|e| bad(vec![format!("{}: cannot write: {e}", path.display())]))?;
+    }
     let held_out = aotsim_size::cross_validate_form(&samples, form);
     let baseline_held_out = cross_validate(&aotsim_size::il_size_only(&samples));
     let profile = aotsim_size::fit_form(
