@@ -44,10 +44,18 @@ fn calibrate_fits_and_cross_validates() {
         "../shared/calibration/assemblies",
         "-o",
         out.to_str().expect("utf8"),
+        "--form",
+        "linear",
+        "--export-features",
+        dir.join("f.csv").to_str().expect("utf8"),
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("2312 methods in 2 assemblies"), "{}", run.stdout);
     assert!(run.stdout.contains("Mono.Security.dll") && run.stdout.contains("System.Configuration.dll"));
+    // The features it exported: a header and one row per measured method.
+    let csv = std::fs::read_to_string(dir.join("f.csv")).expect("features");
+    assert!(csv.starts_with("assembly,token,native,bias,il_bytes,op_"));
+    assert_eq!(csv.lines().count(), 1 + 2312);
     // The profile it wrote is usable.
     let size = aotsim(&["size", "examples/webapi.il", "--profile", out.to_str().expect("utf8")]);
     assert_eq!(size.code, 0, "{}", size.stderr);
