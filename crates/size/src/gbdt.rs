@@ -49,7 +49,7 @@ pub struct Params {
 
 impl Default for Params {
     fn default() -> Self {
-        Params { rounds: 200, depth: 6, learning_rate: 0.1, min_leaf: 20, lambda: 1.0, subsample: 0.5 }
+        Params { rounds: 300, depth: 8, learning_rate: 0.1, min_leaf: 10, lambda: 1.0, subsample: 0.5 }
     }
 }
 
