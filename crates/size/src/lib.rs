@@ -13,9 +13,9 @@ use aotsim_il::*;
 use serde::{Deserialize, Serialize};
 
 /// The number of features [`features`] returns.
-pub const N_FEATURES: usize = 2 + OP_GROUPS.len() + 13;
+pub const N_FEATURES: usize = 2 + OP_GROUPS.len() + TAIL.len();
 
-const TAIL: [&str; 13] = [
+const TAIL: [&str; 24] = [
     "clauses",
     "max_stack",
     "locals",
@@ -29,6 +29,17 @@ const TAIL: [&str; 13] = [
     "generic_calls",
     "generic_field_access",
     "long_body",
+    "interface_calls",
+    "virtual_calls",
+    "nonvirtual_callvirt",
+    "delegate_invokes",
+    "inlinable_calls",
+    "inlinable_il_bytes",
+    "valuetype_args",
+    "ref_field_stores",
+    "valuetype_field_access",
+    "valuetype_locals_fields",
+    "static_field_of_other_type",
 ];
 
 /// The names of the features, in the order [`features`] returns them: `bias`, `il_bytes`, one
@@ -68,6 +79,16 @@ pub fn features(p: &Program, m: MethodId, il: Option<&IlFeatures>) -> [f64; N_FE
     f[t + 5] = body.locals.iter().filter(|&&l| p.sig_def(l).is_some_and(|x| p.types[x].kind.is_value_type())).count() as f64;
     f[t + 6] = f64::from(!md.flags.is_static);
     f[t + 7] = f64::from(p.type_refs[md.ret] != TypeSig::Prim(Prim::Void));
+    // A type signature that is a value type (struct or enum, not a primitive reference).
+    let is_value = |sig: TypeRefId| match &p.type_refs[sig] {
+        TypeSig::Prim(x) => !matches!(x, Prim::String | Prim::Object | Prim::Void),
+        _ => p.sig_def(sig).is_some_and(|d| p.types[d].kind.is_value_type()),
+    };
+    let is_reference = |sig: TypeRefId| match &p.type_refs[sig] {
+        TypeSig::Prim(x) => matches!(x, Prim::String | Prim::Object),
+        TypeSig::Array(_) => true,
+        _ => p.sig_def(sig).is_some_and(|d| !p.types[d].kind.is_value_type()),
+    };
     for ins in &body.instrs {
         match ins {
             Instr::Call(r) | Instr::CallVirt(r) | Instr::NewObj(r) => {
@@ -76,14 +97,51 @@ pub fn features(p: &Program, m: MethodId, il: Option<&IlFeatures>) -> [f64; N_FE
                 f[t + 8] += callee.params.len() as f64 + f64::from(!callee.flags.is_static);
                 f[t + 9] += f64::from(p.type_refs[callee.ret] != TypeSig::Prim(Prim::Void));
                 f[t + 10] += f64::from(!mr.generic_args.is_empty() || matches!(p.type_refs[mr.owner], TypeSig::Inst { .. }));
+                let owner_kind = p.types[callee.declaring_type].kind;
+                if matches!(ins, Instr::CallVirt(_)) {
+                    if owner_kind == TypeKind::Interface {
+                        f[t + 13] += 1.0;
+                    } else if callee.flags.is_virtual {
+                        f[t + 14] += 1.0;
+                    } else {
+                        f[t + 15] += 1.0;
+                    }
+                    if owner_kind == TypeKind::Delegate && callee.name == "Invoke" {
+                        f[t + 16] += 1.0;
+                    }
+                }
+                // Small non-virtual callees with a body are the ones an AOT compiler inlines.
+                if !callee.flags.is_virtual && callee.il_size > 0 && callee.il_size <= 20 {
+                    f[t + 17] += 1.0;
+                    f[t + 18] += f64::from(callee.il_size);
+                }
+                f[t + 19] += callee.params.iter().filter(|x| is_value(x.ty)).count() as f64;
             }
             Instr::LdFld(r) | Instr::LdFlda(r) | Instr::StFld(r) | Instr::LdSfld(r) | Instr::LdSflda(r) | Instr::StSfld(r) => {
-                f[t + 11] += f64::from(matches!(p.type_refs[p.field_refs[*r].owner], TypeSig::Inst { .. }));
+                let fr = &p.field_refs[*r];
+                f[t + 11] += f64::from(matches!(p.type_refs[fr.owner], TypeSig::Inst { .. }));
+                let fd = &p.fields[fr.field];
+                if matches!(ins, Instr::StFld(_) | Instr::StSfld(_)) && is_reference(fd.ty) {
+                    f[t + 20] += 1.0; // a store the GC's write barrier guards
+                }
+                if p.sig_def(fd.ty).is_some_and(|d| p.types[d].kind == TypeKind::Struct) {
+                    f[t + 21] += 1.0;
+                }
+                if fd.is_static && fd.declaring_type != md.declaring_type {
+                    f[t + 23] += 1.0; // may need the other type's class-constructor check
+                }
             }
             _ => {}
         }
     }
     f[t + 12] = (body.instrs.len() as f64 - 200.0).max(0.0);
+    f[t + 22] = body
+        .locals
+        .iter()
+        .filter_map(|&l| p.sig_def(l))
+        .filter(|&d| p.types[d].kind == TypeKind::Struct)
+        .map(|d| p.types[d].fields.iter().filter(|&&x| !p.fields[x].is_static).count() as f64)
+        .sum();
     f
 }
 
