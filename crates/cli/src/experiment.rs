@@ -177,7 +177,7 @@ pub fn what_if(a: &WhatIfArgs, t: &mut Timings) -> anyhow::Result<ExitCode> {
     let p = &loaded.program;
     let models = a.trim.models(p)?;
     let profile = crate::size::load_profile(&a.out.profile)?;
-    let (base, _) = a.trim.config(p)?;
+    let (base, _) = a.trim.config_with(p, &models)?;
     t.phase("read");
     let mut variant = base.clone();
     let mut label = Vec::new();
@@ -235,7 +235,7 @@ pub fn diff(a: &DiffArgs, t: &mut Timings) -> anyhow::Result<ExitCode> {
         let loaded = crate::load(std::slice::from_ref(f), &a.read)?;
         let p = &loaded.program;
         let models = a.trim.models(p)?;
-        let (config, _) = a.trim.config(p)?;
+        let (config, _) = a.trim.config_with(p, &models)?;
         outs.push(outcome(&loaded, &config, &models, &profile));
     }
     t.phase("analyse");

@@ -87,9 +87,14 @@ impl TrimArgs {
     /// The trimming configuration these options ask for, with roots resolved by name and
     /// descriptors read; warnings (unresolved descriptor entries) are returned beside it.
     pub fn config(&self, p: &Program) -> anyhow::Result<(TrimConfig, Vec<Diagnostic>)> {
+        self.config_with(p, &self.models(p)?)
+    }
+
+    /// [`TrimArgs::config`] with the API models already resolved (for commands that also trace).
+    pub fn config_with(&self, p: &Program, models: &ResolvedModels) -> anyhow::Result<(TrimConfig, Vec<Diagnostic>)> {
         let input_error = |lines: Vec<String>| anyhow::Error::new(crate::InputError { lines });
         let mut config = TrimConfig {
-            requirements: self.models(p)?.requirements(),
+            requirements: models.requirements(),
             precision: self.precision.into(),
             entry_point: !self.no_entry_point,
             features: self.features.iter().cloned().collect(),

@@ -92,7 +92,7 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
     let p = loaded.program;
     t.phase("read");
     let models = a.trim.models(&p)?;
-    let (config, mut trimmer) = a.trim.config(&p)?;
+    let (config, mut trimmer) = a.trim.config_with(&p, &models)?;
     let graph = aotsim_trim::DepGraph::build(&p, &config);
     trimmer.extend(graph.diagnostics.iter().cloned());
     let result = aotsim_trim::mark(graph, &p, &config);

@@ -364,6 +364,22 @@ fn visibility(access: u32) -> Visibility {
     }
 }
 
+/// The rows of a PropertyMap or EventMap as `(parent TypeDef row, first member, end)`, each
+/// checked to lie inside the TypeDef and member tables.
+fn map_runs(md: &Metadata, map: usize, n_members: u32) -> R<Vec<(u32, u32, u32)>> {
+    let (t, td) = (md.table(map), md.table(tid::TYPE_DEF));
+    (1..=t.rows)
+        .map(|r| {
+            let parent = t.get(r, 0);
+            let (s, e) = run(t, r, 1, n_members);
+            if !td.has(parent) || s == 0 || s > e || e > n_members + 1 {
+                return Err(Bad::row(crate::metadata::TABLE_NAMES[map], r, "parent or member list out of range"));
+            }
+            Ok((parent, s, e))
+        })
+        .collect()
+}
+
 /// Start and end (exclusive) of the member run of row `r` in a list column `col` of `t`.
 fn run(t: &crate::metadata::Table, r: u32, col: usize, n_members: u32) -> (u32, u32) {
     let start = t.get(r, col);
@@ -992,16 +1008,10 @@ impl<'m, 'a> Lowerer<'m, 'a> {
     fn properties_and_events(&mut self, m: usize) -> R<()> {
         let md = &self.mods[m].md;
         let base = self.st[m].type_base;
-        let (td, prop, ev) = (md.table(tid::TYPE_DEF), md.table(tid::PROPERTY), md.table(tid::EVENT));
+        let (prop, ev) = (md.table(tid::PROPERTY), md.table(tid::EVENT));
         self.st[m].props = vec![None; prop.rows as usize + 1];
         self.st[m].events = vec![None; ev.rows as usize + 1];
-        let pm = md.table(tid::PROPERTY_MAP);
-        for r in 1..=pm.rows {
-            let parent = pm.get(r, 0);
-            let (s, e) = run(pm, r, 1, prop.rows);
-            if !td.has(parent) || s == 0 || s > e || e > prop.rows + 1 {
-                return Err(Bad::row("PropertyMap", r, "parent or property list out of range"));
-            }
+        for (parent, s, e) in map_runs(md, tid::PROPERTY_MAP, prop.rows)? {
             let t = TypeId::new((base + parent - 1) as usize);
             for p in s..e {
                 let name = md.string(prop.get(p, 1))?;
@@ -1015,13 +1025,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                 self.st[m].props[p as usize] = Some(self.b.add_property(t, name, ty));
             }
         }
-        let em = md.table(tid::EVENT_MAP);
-        for r in 1..=em.rows {
-            let parent = em.get(r, 0);
-            let (s, e) = run(em, r, 1, ev.rows);
-            if !td.has(parent) || s == 0 || s > e || e > ev.rows + 1 {
-                return Err(Bad::row("EventMap", r, "parent or event list out of range"));
-            }
+        for (parent, s, e) in map_runs(md, tid::EVENT_MAP, ev.rows)? {
             let t = TypeId::new((base + parent - 1) as usize);
             for x in s..e {
                 let name = md.string(ev.get(x, 1))?;
