@@ -82,6 +82,6 @@ fn the_readme_shows_what_the_tool_prints_on_the_fixture() {
     let trim = aotsim(&["trim", "tests/data/cs/Dispatch.exe", "--ref-dir", REFS]);
     let table: String = trim.stdout.lines().take(5).map(|l| format!("{l}\n")).collect();
     assert!(readme.contains(&table), "README's Dispatch.exe trim summary is stale; it should contain:\n{table}");
-    let size = aotsim(&["size", "tests/data/cs/Dispatch.exe", "--ref-dir", REFS, "--retained", "4", "--top", "4"]);
+    let size = aotsim(&["size", "tests/data/cs/Dispatch.exe", "--ref-dir", REFS, "--retained", "3", "--top", "1"]);
     assert!(readme.contains(size.stdout.trim_end()), "README's size roll-up is stale; it should contain:\n{}", size.stdout);
 }

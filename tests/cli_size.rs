@@ -28,7 +28,11 @@ fn size_reports_kept_methods_with_tokens() {
     let w: serde_json::Value = serde_json::from_str(&all.stdout).expect("json");
     assert!(w["native_code_bytes"].as_f64() > v["native_code_bytes"].as_f64());
     let text = aotsim(&["size", "examples/webapi.il"]);
-    assert!(text.stdout.contains("largest types:") && text.stdout.contains("WebApi"), "{}", text.stdout);
+    assert!(
+        text.stdout.contains("roll-up") && text.stdout.contains("assembly WebApi") && text.stdout.contains("= executable image"),
+        "{}",
+        text.stdout
+    );
 }
 
 #[test]
@@ -98,4 +102,21 @@ fn diff_compares_two_programs_by_name() {
     assert!(added
         .iter()
         .any(|a| a[0] == "method App.CsvExportPlugin::.ctor()" && a[1].as_str().is_some_and(|r| r.starts_with("dam_requirement"))));
+}
+
+#[test]
+fn diff_compares_two_settings_of_one_program() {
+    let run = aotsim(&["diff", "examples/webapi-aot.il", "--b-property", "OptimizationPreference=Size", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(v["baseline"]["methods"], v["variant"]["methods"], "a publish setting does not change what is kept");
+    let (a, b) = (v["baseline"]["image_bytes"].as_f64().expect("a"), v["variant"]["image_bytes"].as_f64().expect("b"));
+    assert!(b < 0.85 * a && b > 0.7 * a, "{a} -> {b}");
+    let feature = aotsim(&["diff", "examples/webapi.il", "--b-feature", "App.LegacyEndpoints=false", "--format", "json"]);
+    let w: serde_json::Value = serde_json::from_str(&feature.stdout).expect("json");
+    assert!(w["warnings_gone"]
+        .as_array()
+        .expect("gone")
+        .iter()
+        .any(|x| x.as_str().is_some_and(|s| s.starts_with("IL2026 App.Endpoints::Legacy"))));
 }

@@ -1,11 +1,13 @@
 //! `aotsim what-if` and `aotsim diff`: one program under two settings, or two programs, trimmed,
-//! estimated and traced side by side; items compared by their stable display names.
+//! estimated and traced side by side; items compared by their stable display names, images by
+//! the whole-application model.
 
 use crate::output::{print_json, Timings};
 use crate::trim::TrimArgs;
 use crate::Format;
 use aotsim_hazard::models::ResolvedModels;
-use aotsim_size::{features, Profile};
+use aotsim_size::app::{AppModel, Settings};
+use aotsim_size::Profile;
 use aotsim_trim::{Item, TrimConfig, TrimResult};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -20,12 +22,28 @@ struct Outcome {
     warnings: BTreeSet<String>,
     methods: usize,
     types: usize,
+    /// The whole image (PublishAot) or deployment, under the side's settings.
+    image: f64,
 }
 
-fn outcome(loaded: &crate::Loaded, config: &TrimConfig, models: &ResolvedModels, profile: &Profile) -> Outcome {
+/// How a side is estimated: the per-method profile, the app model and the publish settings.
+struct Estimator<'a> {
+    profile: &'a Profile,
+    model: &'a AppModel,
+    settings: &'a Settings,
+}
+
+fn outcome(loaded: &crate::Loaded, config: &TrimConfig, models: &ResolvedModels, e: &Estimator) -> Outcome {
     let p = &loaded.program;
     let r: TrimResult = aotsim_trim::trim(p, config);
     let report = aotsim_hazard::analyze(p, &r, models);
+    let code = crate::deploy::estimates(loaded, e.profile, Some(&r), crate::deploy::needs_all(e.settings));
+    let inputs = crate::deploy::inputs(loaded, Some(&r), &code, e.model, e.settings);
+    let image = if e.settings.publish_aot {
+        aotsim_size::app::aot_image(e.model, &inputs, e.settings).image_bytes
+    } else {
+        aotsim_size::app::jit_publish(e.model, &inputs, &|_| None).image_bytes
+    };
     let mut kept = BTreeMap::new();
     let mut bytes = 0.0;
     for item in r.kept_items() {
@@ -33,7 +51,7 @@ fn outcome(loaded: &crate::Loaded, config: &TrimConfig, models: &ResolvedModels,
             continue;
         }
         let b = match item {
-            Item::Method(m) if p.methods[m].body.is_some() => profile.estimate(&features(p, m, loaded.il(m))),
+            Item::Method(m) => code[m.as_u32() as usize],
             _ => 0.0,
         };
         bytes += b;
@@ -46,7 +64,7 @@ fn outcome(loaded: &crate::Loaded, config: &TrimConfig, models: &ResolvedModels,
     let counts = r.kept_count();
     let mut warnings: BTreeSet<String> = report.warnings.iter().map(|w| format!("{} {}", w.code, w.origin_name)).collect();
     warnings.extend(r.graph().diagnostics.iter().map(|d| format!("{} {}", d.code, d.location.as_deref().unwrap_or(""))));
-    Outcome { kept, bytes, warnings, methods: counts.methods, types: counts.types }
+    Outcome { kept, bytes, warnings, methods: counts.methods, types: counts.types, image }
 }
 
 #[derive(serde::Serialize)]
@@ -67,6 +85,8 @@ struct Summary {
     methods: usize,
     types: usize,
     native_code_bytes: f64,
+    /// The whole image (or the JIT deployment with PublishAot=false), docs/app-model.md.
+    image_bytes: f64,
     warnings: usize,
 }
 
@@ -80,6 +100,7 @@ fn delta(a: &Outcome, b: &Outcome, la: String, lb: String) -> Delta {
         methods: o.methods,
         types: o.types,
         native_code_bytes: o.bytes,
+        image_bytes: o.image,
         warnings: o.warnings.len(),
     };
     Delta {
@@ -95,15 +116,16 @@ fn delta(a: &Outcome, b: &Outcome, la: String, lb: String) -> Delta {
 fn print_delta(d: &Delta, top: usize) {
     for s in [&d.baseline, &d.variant] {
         println!(
-            "{:<40} {:>7} methods {:>6} types {:>10.0} bytes of code {:>4} warnings",
-            s.label, s.methods, s.types, s.native_code_bytes, s.warnings
+            "{:<40} {:>7} methods {:>6} types {:>10.0} bytes of code {:>11.0} bytes of image {:>4} warnings",
+            s.label, s.methods, s.types, s.native_code_bytes, s.image_bytes, s.warnings
         );
     }
     println!(
-        "difference: {:+} methods, {:+} types, {:+.0} bytes of code (estimate), {:+} warnings",
+        "difference: {:+} methods, {:+} types, {:+.0} bytes of code, {:+.0} bytes of image (estimates), {:+} warnings",
         d.variant.methods as i64 - d.baseline.methods as i64,
         d.variant.types as i64 - d.baseline.types as i64,
         d.variant.native_code_bytes - d.baseline.native_code_bytes,
+        d.variant.image_bytes - d.baseline.image_bytes,
         d.variant.warnings as i64 - d.baseline.warnings as i64
     );
     if !d.removed.is_empty() {
@@ -129,9 +151,8 @@ fn print_delta(d: &Delta, top: usize) {
 /// What both experiments report with.
 #[derive(clap::Args, Debug)]
 pub struct OutArgs {
-    /// The size profile: a built-in name (`mono-x64`) or a file from `aotsim calibrate`.
-    #[arg(long, default_value = "mono-x64")]
-    profile: String,
+    #[command(flatten)]
+    deploy: crate::deploy::DeployArgs,
     /// How many removed and added items to list.
     #[arg(long, default_value_t = 20)]
     top: usize,
@@ -176,7 +197,9 @@ pub fn what_if(a: &WhatIfArgs, t: &mut Timings) -> anyhow::Result<ExitCode> {
     let loaded = crate::load(std::slice::from_ref(&a.file), &a.read)?;
     let p = &loaded.program;
     let models = a.trim.models(p)?;
-    let profile = crate::size::load_profile(&a.out.profile)?;
+    let (model, settings) = (a.out.deploy.model()?, a.out.deploy.settings()?);
+    let profile = a.out.deploy.profile(&model, &settings)?;
+    let e = Estimator { profile: &profile, model: &model, settings: &settings };
     let (base, _) = a.trim.config_with(p, &models)?;
     t.phase("read");
     let mut variant = base.clone();
@@ -209,7 +232,7 @@ pub fn what_if(a: &WhatIfArgs, t: &mut Timings) -> anyhow::Result<ExitCode> {
     if label.is_empty() {
         return Err(bad(vec!["what-if: give --remove-root, --disable-feature or --cut".into()]));
     }
-    let (x, y) = (outcome(&loaded, &base, &models, &profile), outcome(&loaded, &variant, &models, &profile));
+    let (x, y) = (outcome(&loaded, &base, &models, &e), outcome(&loaded, &variant, &models, &e));
     t.phase("analyse");
     a.out.print(&delta(&x, &y, "baseline".into(), label.join(", ")))
 }
@@ -218,26 +241,53 @@ pub fn what_if(a: &WhatIfArgs, t: &mut Timings) -> anyhow::Result<ExitCode> {
 pub struct DiffArgs {
     /// The first program.
     a: PathBuf,
-    /// The second program.
-    b: PathBuf,
+    /// The second program; the first again when left out (to compare two settings).
+    b: Option<PathBuf>,
     #[command(flatten)]
     read: crate::ReadArgs,
     #[command(flatten)]
     trim: TrimArgs,
+    /// A publish property for the second side only, on top of `-p` (repeatable):
+    /// `aotsim diff app.il --b-property OptimizationPreference=Size`.
+    #[arg(long = "b-property", value_name = "NAME=VALUE")]
+    b_properties: Vec<String>,
+    /// A feature switch for the second side only (repeatable).
+    #[arg(long = "b-feature", value_name = "NAME=BOOL", value_parser = crate::trim::parse_feature)]
+    b_features: Vec<(String, bool)>,
     #[command(flatten)]
     out: OutArgs,
 }
 
 pub fn diff(a: &DiffArgs, t: &mut Timings) -> anyhow::Result<ExitCode> {
-    let profile = crate::size::load_profile(&a.out.profile)?;
+    let model = a.out.deploy.model()?;
+    let settings_a = a.out.deploy.settings()?;
+    let mut b_deploy = a.out.deploy.clone();
+    b_deploy.properties.extend(a.b_properties.iter().cloned());
+    let settings_b = b_deploy.settings()?;
+    let b = a.b.as_ref().unwrap_or(&a.a);
     let mut outs = Vec::new();
-    for f in [&a.a, &a.b] {
+    let mut labels = Vec::new();
+    for (i, (f, settings)) in [(&a.a, &settings_a), (b, &settings_b)].into_iter().enumerate() {
+        let profile = a.out.deploy.profile(&model, settings)?;
         let loaded = crate::load(std::slice::from_ref(f), &a.read)?;
         let p = &loaded.program;
         let models = a.trim.models(p)?;
-        let (config, _) = a.trim.config_with(p, &models)?;
-        outs.push(outcome(&loaded, &config, &models, &profile));
+        let (mut config, _) = a.trim.config_with(p, &models)?;
+        let mut label = f.display().to_string();
+        if i == 1 {
+            for (name, on) in &a.b_features {
+                config.features.insert(name.clone(), *on);
+                label += &format!(" {name}={on}");
+            }
+            for prop in &a.b_properties {
+                label += &format!(" {prop}");
+            }
+        }
+        outs.push(outcome(&loaded, &config, &models, &Estimator { profile: &profile, model: &model, settings }));
+        labels.push(label);
     }
     t.phase("analyse");
-    a.out.print(&delta(&outs[0], &outs[1], a.a.display().to_string(), a.b.display().to_string()))
+    let lb = labels.pop().expect("two sides");
+    let la = labels.pop().expect("two sides");
+    a.out.print(&delta(&outs[0], &outs[1], la, lb))
 }

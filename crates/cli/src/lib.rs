@@ -5,6 +5,8 @@
 
 mod calibrate;
 mod check;
+mod compare;
+mod deploy;
 mod experiment;
 mod gen;
 mod graph;
@@ -41,6 +43,7 @@ const EXAMPLES: &str = "Examples:
   aotsim show examples/webapi.il --format json > webapi.json
   aotsim gen --methods 100000 --seed 7 -o big.il && aotsim trim big.il --timings
   aotsim warnings examples/webapi.il --explain
+  aotsim compare examples/webapi-aot.il -p InvariantGlobalization=true
   aotsim warnings App.exe --ref-dir /usr/lib/mono/4.5 --format sarif > app.sarif";
 
 #[derive(Subcommand, Debug)]
@@ -61,8 +64,11 @@ enum Command {
     Warnings(warnings::Args),
     /// Fit a size-estimator profile from measured native sizes; report its held-out error.
     Calibrate(calibrate::Args),
-    /// Estimated native code of the trimmed program, per method and rolled up.
+    /// Estimated native code of the trimmed program, per method and rolled up, and the whole
+    /// application around it.
     Size(size::Args),
+    /// JIT vs Native AOT side by side: size, cold start, memory, build time, throughput (a model).
+    Compare(compare::Args),
     /// The exact effect of removing a root, switching a feature off or cutting an edge.
     #[command(name = "what-if")]
     WhatIf(experiment::WhatIfArgs),
@@ -104,6 +110,7 @@ where
         Command::Warnings(a) => warnings::run(a, &mut t),
         Command::Calibrate(a) => calibrate::run(a, &mut t),
         Command::Size(a) => size::run(a, &mut t),
+        Command::Compare(a) => compare::run(a, &mut t),
         Command::WhatIf(a) => experiment::what_if(a, &mut t),
         Command::Diff(a) => experiment::diff(a, &mut t),
     };

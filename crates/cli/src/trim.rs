@@ -61,7 +61,7 @@ pub struct TrimArgs {
     pub no_builtin_models: bool,
 }
 
-fn parse_feature(s: &str) -> Result<(String, bool), String> {
+pub fn parse_feature(s: &str) -> Result<(String, bool), String> {
     let (name, value) = s.split_once('=').ok_or_else(|| format!("expected NAME=true or NAME=false, got '{s}'"))?;
     let value = match value {
         "true" => true,

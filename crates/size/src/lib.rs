@@ -7,6 +7,7 @@
 //! assembly out at a time ([`cross_validate`]). `profiles/mono-x64.json` is fitted on the
 //! calibration data of `../shared/calibration` (docs/size-model.md).
 
+pub mod app;
 pub mod gbdt;
 
 use aotsim_il::*;
@@ -182,6 +183,14 @@ pub struct Profile {
     /// For the tree form: the factor that makes the fitted total exact.
     #[serde(default = "one")]
     pub scale: f64,
+    /// A target's factor on the fitted estimate (the `ilc-*` profiles scale `mono-x64` by the
+    /// factors of `profiles/app-model.json`); 1 for a fitted profile.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub factor: f64,
+}
+
+fn is_one(x: &f64) -> bool {
+    *x == 1.0
 }
 
 impl Profile {
@@ -192,15 +201,32 @@ impl Profile {
             Form::LogLinear => self.weights.iter().zip(log_features(f).iter()).map(|((_, w), x)| w * x).sum::<f64>().exp(),
             Form::Gbdt => self.forest.as_ref().map_or(0.0, |t| self.scale * t.predict(f).exp()),
         };
-        raw.max(self.min_bytes)
+        (raw * self.factor).max(self.min_bytes)
     }
 
-    /// The built-in profile `name` (`mono-x64`).
+    /// The built-in profiles: `mono-x64` (fitted on the calibration data) and one `ilc-ARCH` per
+    /// target of the app model (`ilc-x64`, `ilc-arm64`, `ilc-x86`: `mono-x64` scaled by the
+    /// target's documented code factor).
     pub fn built_in(name: &str) -> Option<Profile> {
-        match name {
-            "mono-x64" => serde_json::from_str(include_str!("../profiles/mono-x64.json")).ok(),
-            _ => None,
+        let mono: Profile = serde_json::from_str(include_str!("../profiles/mono-x64.json")).ok()?;
+        if name == "mono-x64" {
+            return Some(mono);
         }
+        let model = app::AppModel::built_in();
+        let target = model.targets.iter().find(|t| t.profile == name)?;
+        Some(Profile {
+            name: name.to_string(),
+            source: format!("mono-x64 × {} ({:?}: {})", target.code_factor.value, target.code_factor.kind, target.code_factor.source),
+            factor: target.code_factor.value,
+            ..mono
+        })
+    }
+
+    /// The names of the built-in profiles.
+    pub fn built_in_names() -> Vec<String> {
+        let mut v = vec!["mono-x64".to_string()];
+        v.extend(app::AppModel::built_in().targets.iter().map(|t| t.profile.clone()));
+        v
     }
 
     /// Each feature's share of an estimate, largest first: what drove it.
@@ -228,7 +254,7 @@ impl Profile {
             .zip(x.iter())
             .map(|((n, w), x)| match self.form {
                 Form::LogLinear => (n.clone(), total - total / (w * x).exp()),
-                _ => (n.clone(), w * x),
+                _ => (n.clone(), w * x * self.factor),
             })
             .filter(|(_, b)| *b != 0.0)
             .collect();
@@ -289,6 +315,7 @@ pub fn fit_form(samples: &[Sample], name: &str, source: &str, form: Form) -> Pro
             min_bytes,
             forest: Some(forest),
             scale: 1.0,
+            factor: 1.0,
         };
         let est: f64 = samples.iter().map(|s| profile.estimate(&s.features)).sum();
         let real: f64 = samples.iter().map(|s| s.native).sum();
@@ -329,6 +356,7 @@ pub fn fit_form(samples: &[Sample], name: &str, source: &str, form: Form) -> Pro
         min_bytes,
         forest: None,
         scale: 1.0,
+        factor: 1.0,
     };
     // Relative weighting favours small methods and leaves the sum low: rescale so that the total
     // over the fitted methods is exact (assembly totals are what whole-app estimates add up).

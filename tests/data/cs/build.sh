@@ -7,3 +7,4 @@ mcs -target:library -deterministic -out:Expectations.dll Expectations.cs
 for src in Dispatch Types Dynamic Reflection Generics; do
     mcs -deterministic -nowarn:169,414,649,67 -r:Expectations.dll -out:"$src.exe" "$src.cs"
 done
+mcs -deterministic -out:Hello.exe Hello.cs
