@@ -36,7 +36,7 @@ fn samples() -> Vec<Sample> {
     rows.into_iter()
         .map(|(file, token, native)| {
             let m = by_token[&(file.clone(), token)];
-            Sample { group: file, features: features(p, m, il[m.as_u32() as usize].as_ref()), native }
+            Sample { group: file, features: features(p, m, Some(il)), native }
         })
         .collect()
 }
@@ -63,7 +63,10 @@ fn the_shipped_profile_is_the_tree_fit_of_all_eight() {
     let refit = fit_form(&s, "mono-x64", "check", Form::Gbdt);
     for x in s.iter().step_by(97) {
         let (a, b) = (shipped.estimate(&x.features), refit.estimate(&x.features));
-        assert!((a - b).abs() <= 1e-6 * b.max(1.0), "shipped {a}, refit {b}: regenerate profiles/mono-x64.json with `aotsim calibrate`");
+        assert!(
+            (a - b).abs() <= 1e-5 * b.max(1.0),
+            "shipped {a}, refit {b} (the profile stores f32): regenerate profiles/mono-x64.json with `aotsim calibrate`"
+        );
     }
     // On the data it was fitted on, it is far better than the linear cost table.
     let all: Vec<&Sample> = s.iter().collect();

@@ -4,7 +4,7 @@
 
 use crate::output::{print_json, Timings};
 use crate::Format;
-use aotsim_size::{cross_validate, evaluate, features, HeldOut, Sample};
+use aotsim_size::{evaluate, features, HeldOut, Sample};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -31,6 +31,14 @@ pub struct Args {
     /// (bytes per feature, fast to fit and read), or log-linear (elasticities).
     #[arg(long, value_enum, default_value_t = FormArg::Gbdt)]
     form: FormArg,
+    /// Leave out only these assemblies (file names, repeatable) instead of each in turn, and skip
+    /// the fit on all data: a quicker check while experimenting.
+    #[arg(long = "hold-out", value_name = "FILE")]
+    hold_out: Vec<String>,
+    /// Write each held-out method's measured and estimated bytes as CSV
+    /// (assembly,token,type,method,il_size,native,estimate), to study the residuals.
+    #[arg(long, value_name = "FILE")]
+    residuals: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
@@ -42,7 +50,7 @@ pub enum FormArg {
     Linear,
     /// bytes = exp(Σ weight · ln(1 + feature)).
     LogLinear,
-    /// Gradient-boosted trees on ln bytes (200 trees of depth 6).
+    /// Gradient-boosted trees on ln bytes per IL byte (300 trees of depth 12).
     Gbdt,
 }
 
@@ -62,6 +70,7 @@ fn bad(lines: Vec<String>) -> anyhow::Error {
 pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
     // (assembly file, token) -> native bytes, with the row for errors.
     let mut rows: Vec<(String, u32, f64)> = Vec::new();
+    let mut raw_rows: Vec<String> = Vec::new();
     for path in &a.measurements {
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| bad(vec![format!("{shown}: cannot read: {e}")]))?;
@@ -74,6 +83,7 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
             let token = u32::from_str_radix(f[1].trim_start_matches("0x"), 16).map_err(|_| at("token is not hexadecimal"))?;
             let native: f64 = f[f.len() - 1].trim().parse().map_err(|_| at("native_size is not a number"))?;
             rows.push((f[0].to_string(), token, native));
+            raw_rows.push(f[..f.len() - 1].join(","));
         }
     }
     t.phase("read-measurements");
@@ -100,7 +110,7 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
     for (file, token, native) in &rows {
         let asm = by_file.get(file).ok_or_else(|| bad(vec![format!("{file}: not found in {}", a.assemblies.display())]))?;
         let m = by_token.get(&(*asm, *token)).ok_or_else(|| bad(vec![format!("{file}: no method has token 0x{token:08x}")]))?;
-        samples.push(Sample { group: file.clone(), features: features(p, *m, loaded.il(*m)), native: *native });
+        samples.push(Sample { group: file.clone(), features: features(p, *m, loaded.il_table()), native: *native });
     }
     let form = match a.form {
         FormArg::Linear => aotsim_size::Form::Linear,
@@ -123,18 +133,45 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
         }
         std::fs::write(path, csv).map_err(|e| bad(vec![format!("{}: cannot write: {e}", path.display())]))?;
     }
-    let held_out = aotsim_size::cross_validate_form(&samples, form);
-    let baseline_held_out = cross_validate(&aotsim_size::il_size_only(&samples));
-    let profile = aotsim_size::fit_form(
-        &samples,
-        &a.name,
-        &format!("fitted by `aotsim calibrate` on {} methods of {} assemblies", samples.len(), files.len()),
-        form,
-    );
-    let all_data = evaluate(&profile, "all (fitted on)", &samples.iter().collect::<Vec<_>>());
+    for h in &a.hold_out {
+        if !files.contains(h) {
+            return Err(bad(vec![format!("--hold-out {h}: no measurements for it (measured: {})", files.join(", "))]));
+        }
+    }
+    let only = (!a.hold_out.is_empty()).then_some(a.hold_out.as_slice());
+    let (held_out, predictions) = aotsim_size::cross_validate_predictions(&samples, form, only);
+    if let Some(path) = &a.residuals {
+        let mut csv = String::from("assembly,token,type,method,il_size,native,estimate\n");
+        for ((row, s), e) in raw_rows.iter().zip(&samples).zip(&predictions) {
+            if !e.is_nan() {
+                csv.push_str(&format!("{row},{},{e:.1}\n", s.native));
+            }
+        }
+        std::fs::write(path, csv).map_err(|e| bad(vec![format!("{}: cannot write: {e}", path.display())]))?;
+    }
+    let baseline_held_out = aotsim_size::cross_validate_groups(&aotsim_size::il_size_only(&samples), aotsim_size::Form::Linear, only);
+    let fit_all = || {
+        aotsim_size::fit_form(
+            &samples,
+            &a.name,
+            &format!("fitted by `aotsim calibrate` on {} methods of {} assemblies", samples.len(), files.len()),
+            form,
+        )
+    };
+    let profile = if only.is_none() || a.output.is_some() { Some(fit_all()) } else { None };
+    let all_data = match &profile {
+        Some(profile) => evaluate(profile, "all (fitted on)", &samples.iter().collect::<Vec<_>>()),
+        None => HeldOut {
+            group: "all (not fitted: --hold-out)".into(),
+            methods: samples.len(),
+            median_error: 0.0,
+            p90_error: 0.0,
+            total_error: 0.0,
+        },
+    };
     t.phase("fit");
-    if let Some(out) = &a.output {
-        std::fs::write(out, serde_json::to_string(&profile)?).map_err(|e| bad(vec![format!("{}: cannot write: {e}", out.display())]))?;
+    if let (Some(out), Some(profile)) = (&a.output, &profile) {
+        std::fs::write(out, serde_json::to_string(profile)?).map_err(|e| bad(vec![format!("{}: cannot write: {e}", out.display())]))?;
     }
     let summary = Summary { methods: samples.len(), held_out, all_data, baseline_held_out };
     match a.format {

@@ -73,7 +73,7 @@ pub fn estimates(loaded: &Loaded, profile: &Profile, trimmed: Option<&TrimResult
         .map(|m| {
             let wanted = p.methods[m].body.is_some() && (all || trimmed.is_none_or(|r| r.is_kept(Item::Method(m))));
             if wanted {
-                profile.estimate(&features(p, m, loaded.il(m)))
+                profile.estimate(&features(p, m, loaded.il_table()))
             } else {
                 0.0
             }

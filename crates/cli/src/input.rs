@@ -104,6 +104,11 @@ impl Loaded {
     pub fn il(&self, m: aotsim_il::MethodId) -> Option<&aotsim_il::IlFeatures> {
         self.il_features.as_ref().and_then(|v| v.get(m.as_u32() as usize)).and_then(Option::as_ref)
     }
+
+    /// The raw-IL features of every method, by method id (real assemblies only).
+    pub fn il_table(&self) -> Option<&[Option<aotsim_il::IlFeatures>]> {
+        self.il_features.as_deref()
+    }
 }
 
 /// True for the extensions of real .NET assemblies.

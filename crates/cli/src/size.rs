@@ -234,7 +234,7 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
                 token,
                 il_size: md.il_size,
                 native_bytes: bytes,
-                drivers: profile.explain(&features(p, m, loaded.il(m))).into_iter().take(3).collect(),
+                drivers: profile.explain(&features(p, m, loaded.il_table())).into_iter().take(3).collect(),
             });
         }
     }

@@ -14,9 +14,12 @@ use aotsim_il::*;
 use serde::{Deserialize, Serialize};
 
 /// The number of features [`features`] returns.
-pub const N_FEATURES: usize = 2 + OP_GROUPS.len() + TAIL.len();
+pub const N_FEATURES: usize = 2 + OP_GROUPS.len() + TAIL.len() + OP_GROUPS.len();
 
-const TAIL: [&str; 24] = [
+/// The largest callee (bytes of IL) the Mono AOT compiler inlines (`INLINE_LENGTH_LIMIT`).
+pub const INLINE_LIMIT: u32 = 20;
+
+const TAIL: [&str; 31] = [
     "clauses",
     "max_stack",
     "locals",
@@ -41,7 +44,62 @@ const TAIL: [&str; 24] = [
     "valuetype_field_access",
     "valuetype_locals_fields",
     "static_field_of_other_type",
+    "struct_arg_bytes",
+    "own_struct_param_bytes",
+    "struct_local_bytes",
+    "struct_field_bytes",
+    "valuetype_generic_calls",
+    "cctor_checks",
+    "generic_lookups",
 ];
+
+/// Bytes of a value of type `sig` on x64: primitives by width, references 8, structs the sum of
+/// their instance fields (to a nesting depth of 4), anything unknown 8.
+fn value_bytes(p: &Program, sig: TypeRefId, depth: u32) -> f64 {
+    match &p.type_refs[sig] {
+        TypeSig::Prim(x) => match x {
+            Prim::Void => 0.0,
+            Prim::Bool | Prim::Int8 | Prim::UInt8 => 1.0,
+            Prim::Char | Prim::Int16 | Prim::UInt16 => 2.0,
+            Prim::Int32 | Prim::UInt32 | Prim::Float32 => 4.0,
+            _ => 8.0,
+        },
+        TypeSig::Def(d) | TypeSig::Inst { def: d, .. } => {
+            let td = &p.types[*d];
+            match td.kind {
+                TypeKind::Enum => 4.0,
+                TypeKind::Struct if depth < 4 => {
+                    let bytes: f64 =
+                        td.fields.iter().filter(|&&x| !p.fields[x].is_static).map(|&x| value_bytes(p, p.fields[x].ty, depth + 1)).sum();
+                    bytes.max(1.0)
+                }
+                _ => 8.0,
+            }
+        }
+        _ => 8.0,
+    }
+}
+
+/// The bytes of `sig` when it is a struct (not a primitive or enum), else 0: what passing it by
+/// value copies.
+fn struct_bytes(p: &Program, sig: TypeRefId) -> f64 {
+    match p.sig_def(sig) {
+        Some(d) if p.types[d].kind == TypeKind::Struct => value_bytes(p, sig, 0),
+        _ => 0.0,
+    }
+}
+
+/// Whether a type signature mentions a generic parameter (code shared across instantiations
+/// looks it up at run time).
+fn mentions_generic(p: &Program, sig: TypeRefId, depth: u32) -> bool {
+    depth < 8
+        && match &p.type_refs[sig] {
+            TypeSig::Var(_) | TypeSig::MVar(_) => true,
+            TypeSig::Inst { args, .. } => args.iter().any(|&a| mentions_generic(p, a, depth + 1)),
+            TypeSig::Array(e) | TypeSig::ByRef(e) | TypeSig::Ptr(e) => mentions_generic(p, *e, depth + 1),
+            _ => false,
+        }
+}
 
 /// The names of the features, in the order [`features`] returns them: `bias`, `il_bytes`, one
 /// `op_…` per opcode group, then the body and signature features.
@@ -49,25 +107,40 @@ pub fn feature_names() -> Vec<String> {
     let mut v = vec!["bias".to_string(), "il_bytes".to_string()];
     v.extend(OP_GROUPS.iter().map(|g| format!("op_{g}")));
     v.extend(TAIL.iter().map(|t| t.to_string()));
+    v.extend(OP_GROUPS.iter().map(|g| format!("inlined_{g}")));
     v
 }
 
-/// The features of method `m`: from `il` (what the assembly reader counted in its raw IL) when
-/// given, else approximated from the model's instructions. All zero but `bias` without a body.
-pub fn features(p: &Program, m: MethodId, il: Option<&IlFeatures>) -> [f64; N_FEATURES] {
+/// The raw-IL features of method `m`: from the reader's table when it has them, else
+/// approximated from the model's body.
+fn il_of(p: &Program, m: MethodId, table: Option<&[Option<IlFeatures>]>) -> Option<IlFeatures> {
+    match table.and_then(|t| t.get(m.as_u32() as usize)).and_then(Option::as_ref) {
+        Some(il) => Some(il.clone()),
+        None => p.methods[m].body.as_ref().map(IlFeatures::from_body),
+    }
+}
+
+/// Whether the AOT compiler inlines a direct call from `caller` to `callee`: a small body, no
+/// exception clauses, not dispatched through a slot, not the caller itself.
+fn inlined(p: &Program, caller: MethodId, callee: MethodId, il: &IlFeatures) -> bool {
+    let c = &p.methods[callee];
+    callee != caller && c.body.is_some() && c.il_size <= INLINE_LIMIT && il.clauses == 0 && (!c.flags.is_virtual || c.flags.is_final)
+}
+
+/// The features of method `m`: from `il` (what the assembly reader counted in each method's raw
+/// IL, by method id) when given, else approximated from the model's instructions. The last block
+/// counts the instructions that inlining small callees brings in. All zero but `bias` without a
+/// body.
+pub fn features(p: &Program, m: MethodId, il: Option<&[Option<IlFeatures>]>) -> [f64; N_FEATURES] {
     let md = &p.methods[m];
     let mut f = [0.0; N_FEATURES];
     f[0] = 1.0;
     let Some(body) = &md.body else { return f };
     f[1] = f64::from(md.il_size);
-    let approx;
-    let il = match il {
-        Some(il) => il,
-        None => {
-            approx = IlFeatures::from_body(body);
-            &approx
-        }
-    };
+    let table = il;
+    let Some(own) = il_of(p, m, table) else { return f };
+    let il = &own;
+    let inl = 2 + OP_GROUPS.len() + TAIL.len();
     for (i, &c) in il.counts.iter().enumerate() {
         f[2 + i] = f64::from(c);
     }
@@ -90,6 +163,7 @@ pub fn features(p: &Program, m: MethodId, il: Option<&IlFeatures>) -> [f64; N_FE
         TypeSig::Array(_) => true,
         _ => p.sig_def(sig).is_some_and(|d| !p.types[d].kind.is_value_type()),
     };
+    let has_cctor = |t: TypeId| p.types[t].methods.iter().any(|&x| p.methods[x].is_static_constructor());
     for ins in &body.instrs {
         match ins {
             Instr::Call(r) | Instr::CallVirt(r) | Instr::NewObj(r) => {
@@ -112,11 +186,31 @@ pub fn features(p: &Program, m: MethodId, il: Option<&IlFeatures>) -> [f64; N_FE
                     }
                 }
                 // Small non-virtual callees with a body are the ones an AOT compiler inlines.
-                if !callee.flags.is_virtual && callee.il_size > 0 && callee.il_size <= 20 {
+                if !callee.flags.is_virtual && callee.il_size > 0 && callee.il_size <= INLINE_LIMIT {
                     f[t + 17] += 1.0;
                     f[t + 18] += f64::from(callee.il_size);
                 }
+                if !matches!(ins, Instr::NewObj(_)) {
+                    if let Some(cil) = il_of(p, mr.method, table).filter(|cil| inlined(p, m, mr.method, cil)) {
+                        for (i, &c) in cil.counts.iter().enumerate() {
+                            f[inl + i] += f64::from(c);
+                        }
+                    }
+                }
                 f[t + 19] += callee.params.iter().filter(|x| is_value(x.ty)).count() as f64;
+                f[t + 24] += callee.params.iter().map(|x| struct_bytes(p, x.ty)).sum::<f64>() + struct_bytes(p, callee.ret);
+                let owner_is_struct = p.sig_def(mr.owner).is_some_and(|d| p.types[d].kind == TypeKind::Struct);
+                if (owner_is_struct && matches!(p.type_refs[mr.owner], TypeSig::Inst { .. }))
+                    || mr.generic_args.iter().any(|&g| is_value(g))
+                {
+                    f[t + 28] += 1.0;
+                }
+                if callee.flags.is_static && callee.declaring_type != md.declaring_type && has_cctor(callee.declaring_type) {
+                    f[t + 29] += 1.0;
+                }
+                if mentions_generic(p, mr.owner, 0) || mr.generic_args.iter().any(|&g| mentions_generic(p, g, 0)) {
+                    f[t + 30] += 1.0;
+                }
             }
             Instr::LdFld(r) | Instr::LdFlda(r) | Instr::StFld(r) | Instr::LdSfld(r) | Instr::LdSflda(r) | Instr::StSfld(r) => {
                 let fr = &p.field_refs[*r];
@@ -130,12 +224,26 @@ pub fn features(p: &Program, m: MethodId, il: Option<&IlFeatures>) -> [f64; N_FE
                 }
                 if fd.is_static && fd.declaring_type != md.declaring_type {
                     f[t + 23] += 1.0; // may need the other type's class-constructor check
+                    if has_cctor(fd.declaring_type) {
+                        f[t + 29] += 1.0;
+                    }
                 }
+                f[t + 27] += struct_bytes(p, fd.ty);
+                if mentions_generic(p, fr.owner, 0) {
+                    f[t + 30] += 1.0;
+                }
+            }
+            Instr::Box(x) | Instr::UnboxAny(x) | Instr::NewArr(x) | Instr::CastClass(x) | Instr::IsInst(x) | Instr::InitObj(x)
+                if mentions_generic(p, *x, 0) =>
+            {
+                f[t + 30] += 1.0;
             }
             _ => {}
         }
     }
     f[t + 12] = (body.instrs.len() as f64 - 200.0).max(0.0);
+    f[t + 25] = md.params.iter().map(|x| struct_bytes(p, x.ty)).sum::<f64>() + struct_bytes(p, md.ret);
+    f[t + 26] = body.locals.iter().map(|&l| struct_bytes(p, l)).sum();
     f[t + 22] = body
         .locals
         .iter()
@@ -187,7 +295,16 @@ pub struct Profile {
     /// factors of `profiles/app-model.json`); 1 for a fitted profile.
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub factor: f64,
+    /// For the tree form: when set to `k`, the trees model bytes per IL byte, `ln(native / (il +
+    /// k))`, and the estimate is `scale · exp(forest) · (il + k)`; large methods then scale with
+    /// their size instead of being capped at the largest leaf seen in the fit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_il: Option<f64>,
 }
+
+/// The `k` of [`Profile::per_il`] that `fit_form` uses: 16 held out better than 4 or none
+/// (docs/size-model.md).
+const PER_IL: f64 = 16.0;
 
 fn is_one(x: &f64) -> bool {
     *x == 1.0
@@ -199,7 +316,7 @@ impl Profile {
         let raw: f64 = match self.form {
             Form::Linear => self.weights.iter().zip(f.iter()).map(|((_, w), x)| w * x).sum(),
             Form::LogLinear => self.weights.iter().zip(log_features(f).iter()).map(|((_, w), x)| w * x).sum::<f64>().exp(),
-            Form::Gbdt => self.forest.as_ref().map_or(0.0, |t| self.scale * t.predict(f).exp()),
+            Form::Gbdt => self.forest.as_ref().map_or(0.0, |t| self.scale * t.predict(f).exp() * self.per_il.map_or(1.0, |k| f[1] + k)),
         };
         (raw * self.factor).max(self.min_bytes)
     }
@@ -305,7 +422,8 @@ pub fn fit_form(samples: &[Sample], name: &str, source: &str, form: Form) -> Pro
     let min_bytes = if min_bytes.is_finite() { min_bytes } else { 1.0 };
     if form == Form::Gbdt {
         let x: Vec<Vec<f64>> = samples.iter().map(|s| s.features.to_vec()).collect();
-        let y: Vec<f64> = samples.iter().map(|s| s.native.max(1.0).ln()).collect();
+        let per_il = Some(PER_IL);
+        let y: Vec<f64> = samples.iter().map(|s| s.native.max(1.0).ln() - per_il.map_or(0.0, |k| (s.features[1] + k).ln())).collect();
         let forest = gbdt::Forest::fit(&x, &y, gbdt::Params::default());
         let mut profile = Profile {
             name: name.to_string(),
@@ -316,6 +434,7 @@ pub fn fit_form(samples: &[Sample], name: &str, source: &str, form: Form) -> Pro
             forest: Some(forest),
             scale: 1.0,
             factor: 1.0,
+            per_il,
         };
         let est: f64 = samples.iter().map(|s| profile.estimate(&s.features)).sum();
         let real: f64 = samples.iter().map(|s| s.native).sum();
@@ -357,6 +476,7 @@ pub fn fit_form(samples: &[Sample], name: &str, source: &str, form: Form) -> Pro
         forest: None,
         scale: 1.0,
         factor: 1.0,
+        per_il: None,
     };
     // Relative weighting favours small methods and leaves the sum low: rescale so that the total
     // over the fitted methods is exact (assembly totals are what whole-app estimates add up).
@@ -461,18 +581,35 @@ pub fn cross_validate(samples: &[Sample]) -> Vec<HeldOut> {
 
 /// Leave-one-group-out for a profile of the given form.
 pub fn cross_validate_form(samples: &[Sample], form: Form) -> Vec<HeldOut> {
-    let mut groups: Vec<&str> = samples.iter().map(|s| s.group.as_str()).collect();
+    cross_validate_groups(samples, form, None)
+}
+
+/// Leave-one-group-out over `only` these groups (all when `None`).
+pub fn cross_validate_groups(samples: &[Sample], form: Form, only: Option<&[String]>) -> Vec<HeldOut> {
+    cross_validate_predictions(samples, form, only).0
+}
+
+/// [`cross_validate_groups`], also returning each sample's held-out estimate (NaN for samples of
+/// groups not held out): for looking at the residuals.
+pub fn cross_validate_predictions(samples: &[Sample], form: Form, only: Option<&[String]>) -> (Vec<HeldOut>, Vec<f64>) {
+    let mut groups: Vec<&str> =
+        samples.iter().map(|s| s.group.as_str()).filter(|g| only.is_none_or(|o| o.iter().any(|x| x == g))).collect();
     groups.sort_unstable();
     groups.dedup();
-    groups
+    let mut predictions = vec![f64::NAN; samples.len()];
+    let held = groups
         .iter()
         .map(|g| {
             let train: Vec<Sample> = samples.iter().filter(|s| s.group != *g).cloned().collect();
-            let test: Vec<&Sample> = samples.iter().filter(|s| s.group == *g).collect();
             let profile = fit_form(&train, "held-out", "cross-validation", form);
+            for (i, s) in samples.iter().enumerate().filter(|(_, s)| s.group == *g) {
+                predictions[i] = profile.estimate(&s.features);
+            }
+            let test: Vec<&Sample> = samples.iter().filter(|s| s.group == *g).collect();
             evaluate(&profile, g, &test)
         })
-        .collect()
+        .collect();
+    (held, predictions)
 }
 
 #[cfg(test)]
