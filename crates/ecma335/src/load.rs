@@ -439,6 +439,8 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                 self.st[m].asm_refs.push(target);
             }
         }
+        let rows = |t: usize| mods.iter().map(|md| md.md.table(t).rows as usize).sum::<usize>();
+        self.b.reserve(rows(tid::TYPE_DEF), rows(tid::METHOD_DEF), rows(tid::FIELD));
         for m in 0..mods.len() {
             self.declare_types(m).map_err(|b| self.err(m, b))?;
         }

@@ -85,6 +85,14 @@ impl Builder {
         Self::default()
     }
 
+    /// Makes room for this many more types, methods and fields (a reader that knows its row
+    /// counts avoids regrowing and copying the tables).
+    pub fn reserve(&mut self, types: usize, methods: usize, fields: usize) {
+        self.data.types.reserve(types);
+        self.data.methods.reserve(methods);
+        self.data.fields.reserve(fields);
+    }
+
     /// The tables built so far.
     pub fn data(&self) -> &ProgramData {
         &self.data

@@ -107,6 +107,11 @@ impl<I: EntityId, T> IdVec<I, T> {
         IdVec { items: vec![value; n], _id: PhantomData }
     }
 
+    /// Makes room for `n` more items (readers that know their row counts avoid regrowing).
+    pub fn reserve(&mut self, n: usize) {
+        self.items.reserve(n);
+    }
+
     /// Appends `value` and returns its id.
     pub fn push(&mut self, value: T) -> I {
         let id = I::new(self.items.len());

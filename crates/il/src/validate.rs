@@ -81,8 +81,16 @@ pub(crate) fn check_ids(d: &ProgramData) -> Vec<ValidationError> {
         }
         attrs_ok(&a.attributes, &mut errs, s);
     }
+    // Which methods some type lists (a bitmap, so "listed by its type" is one lookup per method,
+    // not a scan of the type's list: types with thousands of methods made that quadratic).
+    let mut listed = vec![false; d.methods.len()];
     for (id, t) in d.types.iter() {
         let s = Subject::Type(id);
+        for &m in &t.methods {
+            if let Some(x) = listed.get_mut(m.index()) {
+                *x = true;
+            }
+        }
         if !d.assemblies.contains(t.assembly) {
             errs.push(ValidationError::new(s, format!("assembly {} does not exist", t.assembly)));
         }
@@ -111,7 +119,8 @@ pub(crate) fn check_ids(d: &ProgramData) -> Vec<ValidationError> {
             errs.push(ValidationError::new(s, "declaring type does not exist"));
             continue;
         }
-        if !d.types[m.declaring_type].methods.contains(&id) {
+        // Listed by some type, and every listed method names its lister (above): so by its own.
+        if !listed[id.index()] {
             errs.push(ValidationError::new(s, "is not listed in its declaring type's methods"));
         }
         if !tref_ok(m.ret) || !m.params.iter().all(|p| tref_ok(p.ty)) {

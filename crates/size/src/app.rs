@@ -691,7 +691,8 @@ pub fn aot_image(model: &AppModel, inputs: &AppInputs, s: &Settings) -> Deployme
 /// `Microsoft.*`, `System.*`, `Newtonsoft.*`, … — shown as "modelled only" when no slice covers
 /// them.
 fn is_library_like(name: &str) -> bool {
-    ["Microsoft.", "System.", "System", "Newtonsoft.", "Mono.", "mscorlib", "netstandard"].iter().any(|p| name.starts_with(p))
+    ["Microsoft.", "System.", "Newtonsoft.", "Mono."].iter().any(|p| name.starts_with(p))
+        || ["System", "mscorlib", "netstandard"].contains(&name)
 }
 
 /// The self-contained JIT deployment: the framework's files plus the program's assemblies.
