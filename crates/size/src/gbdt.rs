@@ -93,7 +93,7 @@ impl TryFrom<Packed> for Forest {
         while at.get() < b.len() {
             let count = u32::from_le_bytes(take(4)?) as usize;
             if count == 0 || count > u16::MAX as usize {
-                return Err(format!("tree {}: {count} nodes", trees.len()));
+                return Err(format!("forest tree {}: {count} nodes", trees.len()));
             }
             let mut t = Vec::with_capacity(count);
             for i in 0..count {
@@ -105,7 +105,7 @@ impl TryFrom<Packed> for Forest {
                     right = u32::from(u16_of(take(2)?));
                     // Children come after their node, so a walk always ends.
                     if left as usize <= i || right as usize <= i || left as usize >= count || right as usize >= count {
-                        return Err(format!("tree {}, node {i}: children {left} and {right} out of order", trees.len()));
+                        return Err(format!("forest tree {}, node {i}: children {left} and {right} out of order", trees.len()));
                     }
                 }
                 let value = f32_of(take(4)?);
