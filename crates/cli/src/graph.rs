@@ -1,6 +1,6 @@
 //! `aotsim graph`: the dependency graph with typed edges, as DOT, DGML or a CSV edge list.
 
-use crate::output::Timings;
+use crate::output::{csv_field, Timings};
 use crate::trim::TrimArgs;
 use aotsim_trim::{DepGraph, Item};
 use std::fmt::Write;
@@ -72,7 +72,7 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
             for (from, to, kind, cond) in &edges {
                 let from = from.map_or("<root>".to_string(), name);
                 let cond = cond.map(name).unwrap_or_default();
-                let _ = writeln!(out, "{},{},{kind},{}", csv(&from), csv(&name(*to)), csv(&cond));
+                let _ = writeln!(out, "{},{},{kind},{}", csv_field(&from), csv_field(&name(*to)), csv_field(&cond));
             }
         }
         GraphFormat::Dot => {
@@ -117,14 +117,6 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
     print!("{out}");
     t.phase("report");
     Ok(ExitCode::SUCCESS)
-}
-
-fn csv(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 fn dot_str(s: &str) -> String {

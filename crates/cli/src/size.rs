@@ -3,7 +3,7 @@
 //! profile (docs/size-model.md), and the whole application around it: runtime, framework slices,
 //! type data, metadata (docs/app-model.md).
 
-use crate::output::{print_json, Timings};
+use crate::output::{csv_field, print_json, Timings};
 use crate::trim::TrimArgs;
 use aotsim_size::app::{Deployment, Settings};
 use aotsim_size::{features, Profile};
@@ -321,14 +321,6 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
     }
     t.phase("report");
     Ok(ExitCode::SUCCESS)
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 /// One CSV row per roll-up node, its path split into assembly, namespace, type (nested types
