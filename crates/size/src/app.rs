@@ -616,13 +616,18 @@ fn managed_factor(model: &AppModel, s: &Settings) -> f64 {
 
 /// The Native AOT image and publish output.
 pub fn aot_image(model: &AppModel, inputs: &AppInputs, s: &Settings) -> Deployment {
-    let target = model.target(s.arch()).unwrap_or(&model.targets[0]);
+    // Settings only take x64, arm64 and x86; a model file without the RID's target falls back to
+    // its first, and says so.
+    let (target, fallback) = match model.target(s.arch()) {
+        Some(t) => (t, String::new()),
+        None => (&model.targets[0], format!("; no {} target in the model, {} used", s.arch(), model.targets[0].arch)),
+    };
     let tf = slice_factor(model, target);
     let mf = managed_factor(model, s);
     let mut parts = vec![Part {
         part: "native runtime and GC".into(),
         bytes: model.value("runtime_native_bytes") * tf,
-        note: format!("runtime_native_bytes × target {:.3}", tf),
+        note: format!("runtime_native_bytes × target {tf:.3}{fallback}"),
     }];
     for (i, f) in model.frameworks.iter().enumerate() {
         if !inputs.deployed[i] {
