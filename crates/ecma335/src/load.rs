@@ -380,6 +380,334 @@ fn map_runs(md: &Metadata, map: usize, n_members: u32) -> R<Vec<(u32, u32, u32)>
         .collect()
 }
 
+/// Method bodies per unit of work when decoding on both cores.
+const BODY_CHUNK: usize = 256;
+
+/// A worker's buffers, reused from body to body.
+#[derive(Default)]
+struct Scratch {
+    raw: Vec<RawInstr>,
+    /// (IL offset, instruction index) of each decoded instruction.
+    starts: Vec<(u32, u32)>,
+    /// (instruction index, target IL offset, IL offset of the branch).
+    branches: Vec<(usize, i64, u32)>,
+}
+
+/// Decodes method bodies in chunks on any thread, from what the declarations fixed before the
+/// bodies are read (each method's argument count): reading a body, decoding its IL, lowering
+/// what needs no metadata and checking branches, arguments and locals needs no lookup in the
+/// builder, so a second core does it while the first resolves tokens
+/// ([`Lowerer::resolve_bodies`], in order, because that interns references).
+struct BodyDecoder<'m, 'a> {
+    mods: &'m [Mod<'a>],
+    /// Per module, the id of its first method.
+    method_base: Vec<u32>,
+    /// Per method id, its arguments (`this` included).
+    n_args: Vec<u32>,
+    /// The MethodDef rows with a body, module by module.
+    jobs: Vec<u32>,
+    /// Runs of `jobs`, each in one module.
+    chunks: Vec<ChunkSpan>,
+    /// The next chunk nobody has claimed.
+    next: std::sync::atomic::AtomicUsize,
+    want_features: bool,
+}
+
+#[derive(Clone, Copy)]
+struct ChunkSpan {
+    m: usize,
+    start: usize,
+    end: usize,
+}
+
+/// The bodies of one chunk in row order (the first error ends it) and the instructions of theirs
+/// that name a token.
+struct Decoded {
+    m: usize,
+    bodies: Vec<Result<DecodedBody, Error>>,
+    pending: Vec<Pending>,
+}
+
+/// One body whose token-naming instructions are still placeholders.
+struct DecodedBody {
+    row: u32,
+    id: MethodId,
+    il_size: u32,
+    locals_token: u32,
+    /// Instructions decoded, prefixes included.
+    n_raw: u32,
+    instrs: Vec<Instr>,
+    /// This body's entries in its chunk's `pending`.
+    pending: std::ops::Range<u32>,
+    features: Option<IlFeatures>,
+}
+
+impl<'m, 'a> BodyDecoder<'m, 'a> {
+    fn new(lw: &Lowerer<'m, 'a>) -> Self {
+        let mods = lw.mods;
+        let mut jobs = Vec::new();
+        let mut chunks = Vec::new();
+        for (m, md) in mods.iter().enumerate() {
+            let mt = md.md.table(tid::METHOD_DEF);
+            let first = jobs.len();
+            for r in 1..=mt.rows {
+                let (rva, impl_flags, flags) = (mt.get(r, 0), mt.get(r, 1), mt.get(r, 2));
+                if rva != 0 && impl_flags & 3 == 0 && flags & 0x400 == 0 && flags & 0x2000 == 0 {
+                    jobs.push(r);
+                }
+            }
+            chunks.extend((first..jobs.len()).step_by(BODY_CHUNK).map(|start| ChunkSpan {
+                m,
+                start,
+                end: (start + BODY_CHUNK).min(jobs.len()),
+            }));
+        }
+        let n_args = lw.b.data().methods.values().map(|x| x.params.len() as u32 + u32::from(!x.flags.is_static)).collect();
+        BodyDecoder {
+            mods,
+            method_base: lw.st.iter().map(|s| s.method_base).collect(),
+            n_args,
+            jobs,
+            chunks,
+            next: std::sync::atomic::AtomicUsize::new(0),
+            want_features: lw.il_features.is_some(),
+        }
+    }
+
+    /// Claims the next undecoded chunk.
+    fn claim(&self) -> Option<usize> {
+        let c = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        (c < self.chunks.len()).then_some(c)
+    }
+
+    /// Leaves the chunks nobody has claimed undecoded (after an error).
+    fn stop(&self) {
+        self.next.store(self.chunks.len(), std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The worker: decodes chunks until none is left and sends each with its number.
+    fn work(&self, tx: &std::sync::mpsc::Sender<(usize, Decoded)>) {
+        let mut scratch = Scratch::default();
+        while let Some(c) = self.claim() {
+            if tx.send((c, self.decode(c, &mut scratch))).is_err() {
+                break;
+            }
+        }
+    }
+
+    fn decode(&self, c: usize, s: &mut Scratch) -> Decoded {
+        let span = self.chunks[c];
+        let mut out = Decoded { m: span.m, bodies: Vec::with_capacity(span.end - span.start), pending: Vec::new() };
+        for &row in &self.jobs[span.start..span.end] {
+            let body = self.decode_body(span.m, row, s, &mut out.pending);
+            let failed = body.is_err();
+            out.bodies.push(body);
+            if failed {
+                break; // resolution stops at the first error
+            }
+        }
+        out
+    }
+
+    /// Reads, decodes and partly lowers the body of MethodDef `row` of module `m`; instructions
+    /// that name a token are placeholders listed in `pending`.
+    fn decode_body(&self, m: usize, row: u32, s: &mut Scratch, pending: &mut Vec<Pending>) -> Result<DecodedBody, Error> {
+        let md = &self.mods[m].md;
+        let id = MethodId::new((self.method_base[m] + row - 1) as usize);
+        let err = |b: Bad| b.file(self.mods[m].file);
+        let at_body = |il_offset: u32, cause: String| err(Bad { location: Location::Body { method: row, il_offset }, cause });
+        let rva = md.table(tid::METHOD_DEF).get(row, 0);
+        let (off, data) = self.mods[m].img.slice_from_rva(rva).map_err(|b| err(Bad::row("MethodDef", row, b.cause)))?;
+        let body = il::read_body(data).map_err(|b| {
+            let at = match b.location {
+                Location::Offset(o) => off as u64 + o,
+                _ => off as u64,
+            };
+            err(Bad { location: Location::Offset(at), cause: format!("body of MethodDef row {row}: {}", b.cause) })
+        })?;
+        s.raw.clear();
+        il::decode(body.code, &mut s.raw).map_err(|(o, c)| at_body(o, c))?;
+        let features = self.want_features.then(|| crate::il::il_features(&body, &s.raw));
+        let n_locals = match body.locals_token {
+            0 => 0,
+            tok => locals_count(md, tok).map_err(|b| at_body(0, format!("locals: {}", b.cause)))?,
+        };
+        let first_pending = pending.len() as u32;
+        let instrs = lower_plain(body.code.len(), s, pending).map_err(|(o, c)| at_body(o, c))?;
+        let n_args = self.n_args[id.index()] as usize;
+        for ins in &instrs {
+            let bad = match *ins {
+                Instr::LdArg(a) | Instr::StArg(a) => a as usize >= n_args,
+                Instr::LdLoc(l) | Instr::StLoc(l) => l as usize >= n_locals,
+                _ => false,
+            };
+            if bad {
+                return Err(at_body(0, format!("{ins:?} is out of range ({n_args} arguments, {n_locals} locals)")));
+            }
+        }
+        Ok(DecodedBody {
+            row,
+            id,
+            il_size: body.code.len() as u32,
+            locals_token: body.locals_token,
+            n_raw: s.raw.len() as u32,
+            instrs,
+            pending: first_pending..pending.len() as u32,
+            features,
+        })
+    }
+}
+
+/// The main thread's side of the [`BodyDecoder`]: chunks in order, decoded by the worker or,
+/// when the next one is not there yet, by this thread from the unclaimed ones.
+struct Feed {
+    rx: std::sync::mpsc::Receiver<(usize, Decoded)>,
+    ready: FxHashMap<usize, Decoded>,
+    next: usize,
+    scratch: Scratch,
+}
+
+impl Feed {
+    fn take(&mut self, d: &BodyDecoder) -> Decoded {
+        let want = self.next;
+        self.next += 1;
+        loop {
+            if let Some(x) = self.ready.remove(&want) {
+                return x;
+            }
+            let (c, x) = match self.rx.try_recv() {
+                Ok(got) => got,
+                Err(_) => match d.claim() {
+                    Some(c) => (c, d.decode(c, &mut self.scratch)),
+                    // Every chunk is claimed and `want` is the worker's: wait for it. The worker
+                    // stops sending early only by panicking, which the join re-raises anyway.
+                    None => self.rx.recv().expect("the body decoder sends every chunk it claims"),
+                },
+            };
+            self.ready.insert(c, x);
+        }
+    }
+}
+
+/// An instruction that names a metadata token, lowered by [`Lowerer::lower_token_op`].
+#[derive(Clone, Copy)]
+struct Pending {
+    index: u32,
+    offset: u32,
+    op: u16,
+    token: u32,
+}
+
+/// The number of locals a StandAloneSig `token` declares, with the checks
+/// [`Lowerer::locals`] makes before it reads the types.
+fn locals_count(md: &Metadata, token: u32) -> R<usize> {
+    let row = token & 0x00ff_ffff;
+    let ss = md.table(tid::STAND_ALONE_SIG);
+    if token >> 24 != 0x11 || !ss.has(row) {
+        return Err(Bad::at(0, format!("local signature token 0x{token:08x} names no StandAloneSig row")));
+    }
+    let blob_idx = ss.get(row, 0);
+    let mut c = Cur { d: md.blob(blob_idx)?, at: 0, base: md.blob_offset(blob_idx) };
+    if c.u8()? != 0x07 {
+        return Err(c.bad("local signature does not start with LOCAL_SIG (0x07)"));
+    }
+    let n = c.comp()?;
+    if n as usize > c.d.len() {
+        return Err(c.bad("more locals than the signature has bytes"));
+    }
+    Ok(n as usize)
+}
+
+/// Lowers the decoded instructions in `s.raw` that need no metadata: those that name a token
+/// become `Stack` placeholders recorded in `pending`. Branches are bound to instruction indexes.
+fn lower_plain(code_len: usize, s: &mut Scratch, pending: &mut Vec<Pending>) -> Result<Vec<Instr>, (u32, String)> {
+    let Scratch { raw, starts, branches } = s;
+    starts.clear();
+    branches.clear();
+    let mut out = Vec::with_capacity(raw.len());
+    for ri in raw.iter() {
+        starts.push((ri.offset, out.len() as u32));
+        let at = ri.offset;
+        let int = match ri.operand {
+            Operand::Int(v) => v,
+            _ => 0,
+        };
+        let var = |v: i64| v as u16;
+        use SimpleOp as S;
+        let ins = match ri.op {
+            0x00 | 0x01 => Instr::Op(S::Nop),
+            0x02..=0x05 => Instr::LdArg(ri.op - 0x02),
+            0x06..=0x09 => Instr::LdLoc(ri.op - 0x06),
+            0x0a..=0x0d => Instr::StLoc(ri.op - 0x0a),
+            0x0e | 0xfe09 => Instr::LdArg(var(int)),
+            0x10 | 0xfe0b => Instr::StArg(var(int)),
+            0x11 | 0xfe0c => Instr::LdLoc(var(int)),
+            0x13 | 0xfe0e => Instr::StLoc(var(int)),
+            0x0f | 0x12 | 0xfe0a | 0xfe0d => Instr::Op(S::LdAddr),
+            0x14 => Instr::LdNull,
+            0x15..=0x1e => Instr::LdcI4(i32::from(ri.op as i16 - 0x16)),
+            0x1f | 0x20 => Instr::LdcI4(int as i32),
+            0x21..=0x23 | 0xfe00 | 0xfe1c => Instr::Op(S::LdConst),
+            0x25 => Instr::Dup,
+            0x26 => Instr::Pop,
+            0x27 => Instr::Stack { pops: 0, pushes: 0 },
+            0x28 | 0x29 | 0x6f | 0x72..=0x75 | 0x79 | 0x7b..=0x80 | 0x8c | 0x8d | 0xa5 | 0xd0 | 0xfe06 | 0xfe07 | 0xfe15 | 0xfe16 => {
+                let Operand::Token(token) = ri.operand else { unreachable!("these opcodes take a token") };
+                pending.push(Pending { index: out.len() as u32, offset: at, op: ri.op, token });
+                Instr::Stack { pops: 0, pushes: 0 }
+            }
+            0x2a => Instr::Ret,
+            0x2b | 0x38 | 0xdd | 0xde | 0x2c | 0x39 | 0x2d | 0x3a => {
+                let Operand::Target(t) = ri.operand else { unreachable!("branch operands are targets") };
+                branches.push((out.len(), t, at));
+                match ri.op {
+                    0x2c | 0x39 => Instr::BrFalse(0),
+                    0x2d | 0x3a => Instr::BrTrue(0),
+                    _ => Instr::Br(0),
+                }
+            }
+            0x2e..=0x37 | 0x3b..=0x44 => {
+                let Operand::Target(t) = ri.operand else { unreachable!("branch operands are targets") };
+                if t < 0 || t >= code_len as i64 {
+                    return Err((at, format!("branch to IL_{t:04x}, outside the code")));
+                }
+                Instr::Op(S::Compare)
+            }
+            0x45 => Instr::Stack { pops: 1, pushes: 0 },
+            0x46..=0x50 | 0x71 => Instr::Op(S::LdInd),
+            0x51..=0x57 | 0xdf | 0x81 | 0x70 => Instr::Op(S::StInd),
+            0x58..=0x64 | 0xd6..=0xdb | 0xfe01..=0xfe05 => Instr::Op(S::Binary),
+            0x65..=0x6e | 0x76 | 0x82..=0x8b | 0xb3..=0xba | 0xc2 | 0xc3 | 0xc6 | 0xd1..=0xd5 | 0xe0 | 0xfe0f | 0xfe1d => {
+                Instr::Op(S::Unary)
+            }
+            0x7a => Instr::Throw,
+            0x8e => Instr::Op(S::LdLen),
+            0x8f..=0x9a | 0xa3 => Instr::Op(S::LdElem),
+            0x9b..=0xa2 | 0xa4 => Instr::Op(S::StElem),
+            0xdc | 0xfe1a => Instr::Stack { pops: 0, pushes: 0 },
+            0xfe11 => Instr::Stack { pops: 1, pushes: 0 },
+            0xfe17 | 0xfe18 => Instr::Stack { pops: 3, pushes: 0 },
+            0xfe12 | 0xfe13 | 0xfe14 | 0xfe19 | 0xfe1e => continue, // prefixes
+            op => return Err((at, format!("opcode 0x{op:x} has no lowering"))),
+        };
+        out.push(ins);
+    }
+    for &(i, target, at) in branches.iter() {
+        let idx = starts
+            .binary_search_by_key(&target, |s| i64::from(s.0))
+            .map_err(|_| (at, format!("branch to IL_{target:04x}, which is not the start of an instruction")))?;
+        let to = starts[idx].1;
+        if to as usize >= out.len() {
+            return Err((at, format!("branch to IL_{target:04x}, past the last instruction")));
+        }
+        out[i] = match out[i] {
+            Instr::BrFalse(_) => Instr::BrFalse(to),
+            Instr::BrTrue(_) => Instr::BrTrue(to),
+            _ => Instr::Br(to),
+        };
+    }
+    Ok(out)
+}
 /// Start and end (exclusive) of the member run of row `r` in a list column `col` of `t`.
 fn run(t: &crate::metadata::Table, r: u32, col: usize, n_members: u32) -> (u32, u32) {
     let start = t.get(r, col);
@@ -455,11 +783,28 @@ impl<'m, 'a> Lowerer<'m, 'a> {
         for m in 0..mods.len() {
             self.members(m).map_err(|b| self.err(m, b))?;
         }
-        for m in 0..mods.len() {
-            self.method_impls(m).map_err(|b| self.err(m, b))?;
-            self.bodies(m)?;
-            self.attributes(m).map_err(|b| self.err(m, b))?;
-        }
+        // Method bodies: a second core decodes them while this one resolves their tokens.
+        let bodies = BodyDecoder::new(self);
+        std::thread::scope(|s| -> Result<(), Error> {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let bodies = &bodies;
+            let worker = s.spawn(move || bodies.work(&tx));
+            let mut feed = Feed { rx, ready: FxHashMap::default(), next: 0, scratch: Scratch::default() };
+            let result = (|| {
+                for m in 0..mods.len() {
+                    self.method_impls(m).map_err(|b| self.err(m, b))?;
+                    while bodies.chunks.get(feed.next).is_some_and(|c| c.m == m) {
+                        let chunk = feed.take(bodies);
+                        self.resolve_bodies(chunk)?;
+                    }
+                    self.attributes(m).map_err(|b| self.err(m, b))?;
+                }
+                Ok(())
+            })();
+            bodies.stop();
+            worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            result
+        })?;
         for m in 0..mods.len() {
             let asm = self.st[m].asm.expect("declared");
             let mut refs: Vec<AssemblyId> = self.st[m].asm_refs.iter().flatten().map(|&t| self.st[t].asm.expect("declared")).collect();
@@ -1285,39 +1630,23 @@ impl<'m, 'a> Lowerer<'m, 'a> {
 
     // ---- Bodies ------------------------------------------------------------------------------
 
-    fn bodies(&mut self, m: usize) -> Result<(), Error> {
-        let md = &self.mods[m].md;
-        let mt = md.table(tid::METHOD_DEF);
-        let mut raw = Vec::new();
-        for r in 1..=mt.rows {
-            let rva = mt.get(r, 0);
-            let impl_flags = mt.get(r, 1);
-            let flags = mt.get(r, 2);
-            if rva == 0 || impl_flags & 3 != 0 || flags & 0x400 != 0 || flags & 0x2000 != 0 {
-                continue;
-            }
-            let id = MethodId::new((self.st[m].method_base + r - 1) as usize);
-            let at_body = |il_offset: u32, cause: String| Bad { location: Location::Body { method: r, il_offset }, cause };
-            let (off, data) = self.mods[m].img.slice_from_rva(rva).map_err(|b| self.err(m, Bad::row("MethodDef", r, b.cause)))?;
-            let body = il::read_body(data).map_err(|b| {
-                let at = match b.location {
-                    Location::Offset(o) => off as u64 + o,
-                    _ => off as u64,
-                };
-                self.err(m, Bad { location: Location::Offset(at), cause: format!("body of MethodDef row {r}: {}", b.cause) })
-            })?;
-            raw.clear();
-            il::decode(body.code, &mut raw).map_err(|(o, c)| self.err(m, at_body(o, c)))?;
+    /// Finishes the bodies of one chunk ([`BodyDecoder`]) in order: locals, then each instruction that names a
+    /// token, through the memoised lowering of tokens to references.
+    fn resolve_bodies(&mut self, chunk: Decoded) -> Result<(), Error> {
+        let m = chunk.m;
+        for body in chunk.bodies {
+            let d = body?;
+            let at_body = |il_offset: u32, cause: String| Bad { location: Location::Body { method: d.row, il_offset }, cause };
             self.stats.bodies += 1;
-            if let Some(v) = &mut self.il_features {
-                if v.len() <= id.index() {
-                    v.resize(id.index() + 1, None);
+            self.stats.il_instructions += d.n_raw as usize;
+            self.stats.il_bytes += d.il_size as usize;
+            if let (Some(v), Some(f)) = (&mut self.il_features, d.features) {
+                if v.len() <= d.id.index() {
+                    v.resize(d.id.index() + 1, None);
                 }
-                v[id.index()] = Some(crate::il::il_features(&body, &raw));
+                v[d.id.index()] = Some(f);
             }
-            self.stats.il_instructions += raw.len();
-            self.stats.il_bytes += body.code.len();
-            let locals = match (body.locals_token, self.st[m].locals.get(&body.locals_token)) {
+            let locals = match (d.locals_token, self.st[m].locals.get(&d.locals_token)) {
                 (0, _) => Vec::new(),
                 (_, Some(l)) => l.clone(),
                 (tok, None) => {
@@ -1326,23 +1655,137 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                     l
                 }
             };
-            let instrs = self.lower_body(m, &raw, body.code.len()).map_err(|(o, c)| self.err(m, at_body(o, c)))?;
-            let n_args = self.b.data().methods[id].params.len() + usize::from(!self.b.data().methods[id].flags.is_static);
-            for ins in &instrs {
-                let bad = match *ins {
-                    Instr::LdArg(a) | Instr::StArg(a) => a as usize >= n_args,
-                    Instr::LdLoc(l) | Instr::StLoc(l) => l as usize >= locals.len(),
-                    _ => false,
-                };
-                if bad {
-                    return Err(self.err(m, at_body(0, format!("{ins:?} is out of range ({n_args} arguments, {} locals)", locals.len()))));
-                }
+            let mut instrs = d.instrs;
+            for p in &chunk.pending[d.pending.start as usize..d.pending.end as usize] {
+                instrs[p.index as usize] = self.lower_token_op(m, p.op, p.token, p.offset).map_err(|(o, c)| self.err(m, at_body(o, c)))?;
             }
-            let md_ = self.b.method_mut(id);
-            md_.il_size = body.code.len() as u32;
+            let md_ = self.b.method_mut(d.id);
+            md_.il_size = d.il_size;
             md_.body = Some(Body { locals, instrs });
         }
         Ok(())
+    }
+
+    /// Lowers an instruction whose operand is the metadata token `tok` (an opcode
+    /// [`lower_plain`] leaves pending), at IL offset `at`.
+    fn lower_token_op(&mut self, m: usize, op: u16, tok: u32, at: u32) -> Result<Instr, (u32, String)> {
+        let e = |c: Bad| (at, c.cause);
+        use SimpleOp as S;
+        Ok(match op {
+            0x28 | 0x6f | 0x73 | 0xfe06 | 0xfe07 => {
+                let member = match tok >> 24 {
+                    0x2b => self.methodspec(m, tok & 0x00ff_ffff).map_err(e)?.map(Member::Method),
+                    _ => Some(self.method_token(m, tok).map_err(e)?),
+                };
+                match member {
+                    Some(Member::Method(r)) => match op {
+                        0x28 => Instr::Call(r),
+                        0x6f => Instr::CallVirt(r),
+                        0x73 => {
+                            if self.b.data().methods[self.b.data().method_refs[r].method].name != ".ctor" {
+                                return Err((at, "newobj of a method that is not a constructor".into()));
+                            }
+                            Instr::NewObj(r)
+                        }
+                        0xfe06 => Instr::LdFtn(r),
+                        _ => Instr::LdVirtFtn(r),
+                    },
+                    Some(Member::Opaque { pops, returns, has_this }) => match op {
+                        0x73 => Instr::Stack { pops, pushes: 1 },
+                        0xfe06 => Instr::Stack { pops: 0, pushes: 1 },
+                        0xfe07 => Instr::Stack { pops: 1, pushes: 1 },
+                        _ => Instr::Stack { pops: pops.saturating_add(u8::from(has_this)), pushes: u8::from(returns) },
+                    },
+                    Some(Member::Field(_)) => return Err((at, "a call names a field".into())),
+                    None => Instr::Stack { pops: 0, pushes: 0 },
+                }
+            }
+            0x29 => {
+                let ss = self.mods[m].md.table(tid::STAND_ALONE_SIG);
+                let row = tok & 0x00ff_ffff;
+                if tok >> 24 != 0x11 || !ss.has(row) {
+                    return Err((at, format!("calli token 0x{tok:08x} names no StandAloneSig row")));
+                }
+                let s = self.method_sig(m, ss.get(row, 0)).map_err(e)?;
+                let pops = (s.params.len() + usize::from(s.has_this) + 1).min(255) as u8;
+                Instr::Stack { pops, pushes: u8::from(s.ret != self.void) }
+            }
+            0x72 => {
+                if tok >> 24 != 0x70 {
+                    return Err((at, format!("ldstr token 0x{tok:08x} is not a user string")));
+                }
+                let idx = tok & 0x00ff_ffff;
+                match self.st[m].user_strings.get(&idx) {
+                    Some(&id) => Instr::LdStr(id),
+                    None => {
+                        let s = self.mods[m].md.user_string(idx).ok_or((at, format!("user string 0x{tok:08x} lies outside #US")))?;
+                        let id = self.b.string(&s);
+                        self.st[m].user_strings.insert(idx, id);
+                        Instr::LdStr(id)
+                    }
+                }
+            }
+            0x74 | 0x75 | 0x79 | 0x8c | 0x8d | 0xa5 | 0xfe15 | 0xfe16 => {
+                let t = self.type_operand(m, tok).map_err(e)?;
+                match op {
+                    0x74 => Instr::CastClass(t),
+                    0x75 => Instr::IsInst(t),
+                    0x79 | 0xa5 => Instr::UnboxAny(t),
+                    0x8c => Instr::Box(t),
+                    0x8d => Instr::NewArr(t),
+                    0xfe15 => Instr::InitObj(t),
+                    _ => Instr::Constrained(t),
+                }
+            }
+            0x7b..=0x80 => {
+                let f = match tok >> 24 {
+                    0x04 => Some(self.field_def_ref(m, tok).map_err(e)?),
+                    0x0a => match self.memberref(m, tok & 0x00ff_ffff).map_err(e)? {
+                        Member::Field(f) => Some(f),
+                        Member::Opaque { .. } => None,
+                        Member::Method(_) => return Err((at, "a field access names a method".into())),
+                    },
+                    _ => return Err((at, format!("token 0x{tok:08x} is not a field"))),
+                };
+                match (f, op) {
+                    (Some(f), 0x7b) => Instr::LdFld(f),
+                    (Some(f), 0x7c) => Instr::LdFlda(f),
+                    (Some(f), 0x7d) => Instr::StFld(f),
+                    (Some(f), 0x7e) => Instr::LdSfld(f),
+                    (Some(f), 0x7f) => Instr::LdSflda(f),
+                    (Some(f), _) => Instr::StSfld(f),
+                    (None, 0x7b | 0x7c) => Instr::Op(S::Unary),
+                    (None, 0x7d) => Instr::Stack { pops: 2, pushes: 0 },
+                    (None, 0x7e | 0x7f) => Instr::Op(S::LdConst),
+                    (None, _) => Instr::Pop,
+                }
+            }
+            0xd0 => match tok >> 24 {
+                0x01 | 0x02 | 0x1b => Instr::LdToken(Token::Type(self.type_operand(m, tok).map_err(e)?)),
+                0x04 | 0x0a if tok >> 24 == 0x04 || self.memberref_is_field(m, tok) => {
+                    let f = match tok >> 24 {
+                        0x04 => Some(self.field_def_ref(m, tok).map_err(e)?),
+                        _ => match self.memberref(m, tok & 0x00ff_ffff).map_err(e)? {
+                            Member::Field(f) => Some(f),
+                            _ => None,
+                        },
+                    };
+                    f.map_or(Instr::Op(S::LdConst), |f| Instr::LdToken(Token::Field(f)))
+                }
+                0x06 | 0x0a | 0x2b => {
+                    let member = match tok >> 24 {
+                        0x2b => self.methodspec(m, tok & 0x00ff_ffff).map_err(e)?.map(Member::Method),
+                        _ => Some(self.method_token(m, tok).map_err(e)?),
+                    };
+                    match member {
+                        Some(Member::Method(r)) => Instr::LdToken(Token::Method(r)),
+                        _ => Instr::Op(S::LdConst),
+                    }
+                }
+                _ => return Err((at, format!("ldtoken of token 0x{tok:08x}"))),
+            },
+            op => return Err((at, format!("opcode 0x{op:x} names no token"))),
+        })
     }
 
     fn locals(&mut self, m: usize, token: u32) -> R<Vec<TypeRefId>> {
@@ -1371,206 +1814,6 @@ impl<'m, 'a> Lowerer<'m, 'a> {
             });
         }
         Ok(v)
-    }
-
-    fn lower_body(&mut self, m: usize, raw: &[RawInstr], code_len: usize) -> Result<Vec<Instr>, (u32, String)> {
-        let mut out = Vec::with_capacity(raw.len());
-        let mut starts: Vec<(u32, u32)> = Vec::with_capacity(raw.len());
-        let mut branches: Vec<(usize, i64, u32)> = Vec::new();
-        for ri in raw {
-            starts.push((ri.offset, out.len() as u32));
-            let at = ri.offset;
-            let e = |c: Bad| (at, c.cause);
-            let tok = match ri.operand {
-                Operand::Token(t) => t,
-                _ => 0,
-            };
-            let int = match ri.operand {
-                Operand::Int(v) => v,
-                _ => 0,
-            };
-            let var = |v: i64| v as u16;
-            use SimpleOp as S;
-            let ins = match ri.op {
-                0x00 | 0x01 => Instr::Op(S::Nop),
-                0x02..=0x05 => Instr::LdArg(ri.op - 0x02),
-                0x06..=0x09 => Instr::LdLoc(ri.op - 0x06),
-                0x0a..=0x0d => Instr::StLoc(ri.op - 0x0a),
-                0x0e | 0xfe09 => Instr::LdArg(var(int)),
-                0x10 | 0xfe0b => Instr::StArg(var(int)),
-                0x11 | 0xfe0c => Instr::LdLoc(var(int)),
-                0x13 | 0xfe0e => Instr::StLoc(var(int)),
-                0x0f | 0x12 | 0xfe0a | 0xfe0d => Instr::Op(S::LdAddr),
-                0x14 => Instr::LdNull,
-                0x15..=0x1e => Instr::LdcI4(i32::from(ri.op as i16 - 0x16)),
-                0x1f | 0x20 => Instr::LdcI4(int as i32),
-                0x21..=0x23 | 0xfe00 | 0xfe1c => Instr::Op(S::LdConst),
-                0x25 => Instr::Dup,
-                0x26 => Instr::Pop,
-                0x27 => Instr::Stack { pops: 0, pushes: 0 },
-                0x28 | 0x6f | 0x73 | 0xfe06 | 0xfe07 => {
-                    let member = match tok >> 24 {
-                        0x2b => self.methodspec(m, tok & 0x00ff_ffff).map_err(e)?.map(Member::Method),
-                        _ => Some(self.method_token(m, tok).map_err(e)?),
-                    };
-                    match member {
-                        Some(Member::Method(r)) => match ri.op {
-                            0x28 => Instr::Call(r),
-                            0x6f => Instr::CallVirt(r),
-                            0x73 => {
-                                if self.b.data().methods[self.b.data().method_refs[r].method].name != ".ctor" {
-                                    return Err((at, "newobj of a method that is not a constructor".into()));
-                                }
-                                Instr::NewObj(r)
-                            }
-                            0xfe06 => Instr::LdFtn(r),
-                            _ => Instr::LdVirtFtn(r),
-                        },
-                        Some(Member::Opaque { pops, returns, has_this }) => match ri.op {
-                            0x73 => Instr::Stack { pops, pushes: 1 },
-                            0xfe06 => Instr::Stack { pops: 0, pushes: 1 },
-                            0xfe07 => Instr::Stack { pops: 1, pushes: 1 },
-                            _ => Instr::Stack { pops: pops.saturating_add(u8::from(has_this)), pushes: u8::from(returns) },
-                        },
-                        Some(Member::Field(_)) => return Err((at, "a call names a field".into())),
-                        None => Instr::Stack { pops: 0, pushes: 0 },
-                    }
-                }
-                0x29 => {
-                    let ss = self.mods[m].md.table(tid::STAND_ALONE_SIG);
-                    let row = tok & 0x00ff_ffff;
-                    if tok >> 24 != 0x11 || !ss.has(row) {
-                        return Err((at, format!("calli token 0x{tok:08x} names no StandAloneSig row")));
-                    }
-                    let s = self.method_sig(m, ss.get(row, 0)).map_err(e)?;
-                    let pops = (s.params.len() + usize::from(s.has_this) + 1).min(255) as u8;
-                    Instr::Stack { pops, pushes: u8::from(s.ret != self.void) }
-                }
-                0x2a => Instr::Ret,
-                0x2b | 0x38 | 0xdd | 0xde | 0x2c | 0x39 | 0x2d | 0x3a => {
-                    let Operand::Target(t) = ri.operand else { unreachable!("branch operands are targets") };
-                    branches.push((out.len(), t, at));
-                    match ri.op {
-                        0x2c | 0x39 => Instr::BrFalse(0),
-                        0x2d | 0x3a => Instr::BrTrue(0),
-                        _ => Instr::Br(0),
-                    }
-                }
-                0x2e..=0x37 | 0x3b..=0x44 => {
-                    let Operand::Target(t) = ri.operand else { unreachable!("branch operands are targets") };
-                    if t < 0 || t >= code_len as i64 {
-                        return Err((at, format!("branch to IL_{t:04x}, outside the code")));
-                    }
-                    Instr::Op(S::Compare)
-                }
-                0x45 => Instr::Stack { pops: 1, pushes: 0 },
-                0x46..=0x50 | 0x71 => Instr::Op(S::LdInd),
-                0x51..=0x57 | 0xdf | 0x81 | 0x70 => Instr::Op(S::StInd),
-                0x58..=0x64 | 0xd6..=0xdb | 0xfe01..=0xfe05 => Instr::Op(S::Binary),
-                0x65..=0x6e | 0x76 | 0x82..=0x8b | 0xb3..=0xba | 0xc2 | 0xc3 | 0xc6 | 0xd1..=0xd5 | 0xe0 | 0xfe0f | 0xfe1d => {
-                    Instr::Op(S::Unary)
-                }
-                0x72 => {
-                    if tok >> 24 != 0x70 {
-                        return Err((at, format!("ldstr token 0x{tok:08x} is not a user string")));
-                    }
-                    let idx = tok & 0x00ff_ffff;
-                    match self.st[m].user_strings.get(&idx) {
-                        Some(&id) => Instr::LdStr(id),
-                        None => {
-                            let s = self.mods[m].md.user_string(idx).ok_or((at, format!("user string 0x{tok:08x} lies outside #US")))?;
-                            let id = self.b.string(&s);
-                            self.st[m].user_strings.insert(idx, id);
-                            Instr::LdStr(id)
-                        }
-                    }
-                }
-                0x74 | 0x75 | 0x79 | 0x8c | 0x8d | 0xa5 | 0xfe15 | 0xfe16 => {
-                    let t = self.type_operand(m, tok).map_err(e)?;
-                    match ri.op {
-                        0x74 => Instr::CastClass(t),
-                        0x75 => Instr::IsInst(t),
-                        0x79 | 0xa5 => Instr::UnboxAny(t),
-                        0x8c => Instr::Box(t),
-                        0x8d => Instr::NewArr(t),
-                        0xfe15 => Instr::InitObj(t),
-                        _ => Instr::Constrained(t),
-                    }
-                }
-                0x7a => Instr::Throw,
-                0x7b..=0x80 => {
-                    let f = match tok >> 24 {
-                        0x04 => Some(self.field_def_ref(m, tok).map_err(e)?),
-                        0x0a => match self.memberref(m, tok & 0x00ff_ffff).map_err(e)? {
-                            Member::Field(f) => Some(f),
-                            Member::Opaque { .. } => None,
-                            Member::Method(_) => return Err((at, "a field access names a method".into())),
-                        },
-                        _ => return Err((at, format!("token 0x{tok:08x} is not a field"))),
-                    };
-                    match (f, ri.op) {
-                        (Some(f), 0x7b) => Instr::LdFld(f),
-                        (Some(f), 0x7c) => Instr::LdFlda(f),
-                        (Some(f), 0x7d) => Instr::StFld(f),
-                        (Some(f), 0x7e) => Instr::LdSfld(f),
-                        (Some(f), 0x7f) => Instr::LdSflda(f),
-                        (Some(f), _) => Instr::StSfld(f),
-                        (None, 0x7b | 0x7c) => Instr::Op(S::Unary),
-                        (None, 0x7d) => Instr::Stack { pops: 2, pushes: 0 },
-                        (None, 0x7e | 0x7f) => Instr::Op(S::LdConst),
-                        (None, _) => Instr::Pop,
-                    }
-                }
-                0x8e => Instr::Op(S::LdLen),
-                0x8f..=0x9a | 0xa3 => Instr::Op(S::LdElem),
-                0x9b..=0xa2 | 0xa4 => Instr::Op(S::StElem),
-                0xd0 => match tok >> 24 {
-                    0x01 | 0x02 | 0x1b => Instr::LdToken(Token::Type(self.type_operand(m, tok).map_err(e)?)),
-                    0x04 | 0x0a if tok >> 24 == 0x04 || self.memberref_is_field(m, tok) => {
-                        let f = match tok >> 24 {
-                            0x04 => Some(self.field_def_ref(m, tok).map_err(e)?),
-                            _ => match self.memberref(m, tok & 0x00ff_ffff).map_err(e)? {
-                                Member::Field(f) => Some(f),
-                                _ => None,
-                            },
-                        };
-                        f.map_or(Instr::Op(S::LdConst), |f| Instr::LdToken(Token::Field(f)))
-                    }
-                    0x06 | 0x0a | 0x2b => {
-                        let member = match tok >> 24 {
-                            0x2b => self.methodspec(m, tok & 0x00ff_ffff).map_err(e)?.map(Member::Method),
-                            _ => Some(self.method_token(m, tok).map_err(e)?),
-                        };
-                        match member {
-                            Some(Member::Method(r)) => Instr::LdToken(Token::Method(r)),
-                            _ => Instr::Op(S::LdConst),
-                        }
-                    }
-                    _ => return Err((at, format!("ldtoken of token 0x{tok:08x}"))),
-                },
-                0xdc | 0xfe1a => Instr::Stack { pops: 0, pushes: 0 },
-                0xfe11 => Instr::Stack { pops: 1, pushes: 0 },
-                0xfe17 | 0xfe18 => Instr::Stack { pops: 3, pushes: 0 },
-                0xfe12 | 0xfe13 | 0xfe14 | 0xfe19 | 0xfe1e => continue, // prefixes
-                op => return Err((at, format!("opcode 0x{op:x} has no lowering"))),
-            };
-            out.push(ins);
-        }
-        for (i, target, at) in branches {
-            let idx = starts
-                .binary_search_by_key(&target, |s| i64::from(s.0))
-                .map_err(|_| (at, format!("branch to IL_{target:04x}, which is not the start of an instruction")))?;
-            let to = starts[idx].1;
-            if to as usize >= out.len() {
-                return Err((at, format!("branch to IL_{target:04x}, past the last instruction")));
-            }
-            out[i] = match out[i] {
-                Instr::BrFalse(_) => Instr::BrFalse(to),
-                Instr::BrTrue(_) => Instr::BrTrue(to),
-                _ => Instr::Br(to),
-            };
-        }
-        Ok(out)
     }
 
     /// The reference to a field definition of module `m` (a Field token).
