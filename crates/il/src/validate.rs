@@ -9,7 +9,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Checks that every id stored in the tables points inside its table and that interned
 /// signatures only point backwards (so they cannot form cycles). Deeper checks index freely once
-/// this passes.
+/// this passes, except into method bodies: [`check_bodies`] checks their ids as it walks them.
 pub(crate) fn check_ids(d: &ProgramData) -> Vec<ValidationError> {
     let mut errs = Vec::new();
     let mut bad = |subject: Subject, what: &str, id: &dyn std::fmt::Display| {
@@ -141,31 +141,6 @@ pub(crate) fn check_ids(d: &ProgramData) -> Vec<ValidationError> {
             if !body.locals.iter().all(|&l| tref_ok(l)) {
                 errs.push(ValidationError::new(s, "local refers to a type_ref that does not exist"));
             }
-            for (i, ins) in body.instrs.iter().enumerate() {
-                let ok = match *ins {
-                    Instr::Call(r) | Instr::CallVirt(r) | Instr::NewObj(r) | Instr::LdFtn(r) | Instr::LdVirtFtn(r) => {
-                        d.method_refs.contains(r)
-                    }
-                    Instr::LdToken(Token::Type(t)) => tref_ok(t),
-                    Instr::LdToken(Token::Method(r)) => d.method_refs.contains(r),
-                    Instr::LdToken(Token::Field(r)) => d.field_refs.contains(r),
-                    Instr::LdFld(r) | Instr::LdFlda(r) | Instr::StFld(r) | Instr::LdSfld(r) | Instr::LdSflda(r) | Instr::StSfld(r) => {
-                        d.field_refs.contains(r)
-                    }
-                    Instr::Box(t)
-                    | Instr::UnboxAny(t)
-                    | Instr::NewArr(t)
-                    | Instr::CastClass(t)
-                    | Instr::IsInst(t)
-                    | Instr::InitObj(t)
-                    | Instr::Constrained(t) => tref_ok(t),
-                    Instr::LdStr(st) => d.strings.contains(st),
-                    _ => true,
-                };
-                if !ok {
-                    errs.push(ValidationError::new(s, format!("instruction {i} refers to an entity that does not exist")));
-                }
-            }
         }
     }
     for (id, f) in d.fields.iter() {
@@ -206,32 +181,238 @@ pub(crate) fn sig_def(d: &ProgramData, sig: TypeRefId) -> Option<TypeId> {
     }
 }
 
-/// The rules of the model, once ids are known to be in range. The rule groups read the tables
-/// independently, so a second core runs the member lists and the cross-assembly references while
-/// the first checks types and methods (about 26 and 24 ms on the calibration assemblies); the
-/// errors come out in the same order either way.
+/// The rules of the model once the tables' ids are known to be in range ([`check_ids`]), and the
+/// ids inside method bodies (errors there come back alone, like [`check_ids`]'s). The groups read
+/// the tables independently, so they run on two cores: types, methods and the first half of the
+/// bodies on one; member lists, the references of declarations and the second half of the bodies
+/// on the other. The errors come out in the same order either way.
 pub(crate) fn check_rules(d: &ProgramData, names: &crate::names::Names) -> Vec<ValidationError> {
-    let (mut errs, (member_errs, method_errs), reference_errs) = std::thread::scope(|s| {
-        let second = s.spawn(|| {
+    let facts = SigFacts::new(d);
+    // Split the bodies where half of the instructions lie.
+    let total: usize = d.methods.values().map(|m| m.body.as_ref().map_or(0, |b| b.instrs.len())).sum();
+    let mut seen = 0;
+    let mid = d.methods.values().position(|m| {
+        seen += m.body.as_ref().map_or(0, |b| b.instrs.len());
+        seen * 2 >= total
+    });
+    let mid = mid.map_or(d.methods.len(), |i| i + 1);
+    let ((types, methods, first), (members, references, second)) = std::thread::scope(|s| {
+        let other = s.spawn(|| {
             let members = check_members(d, names);
             let mut references = Vec::new();
-            check_references(d, names, &mut references);
-            (members, references)
+            check_references(d, names, &facts, &mut references);
+            (members, references, check_bodies(d, names, &facts, mid..d.methods.len()))
         });
-        let types = check_types(d, names);
-        let methods = check_methods(d, names);
-        let (members, references) = second.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (types, (members, methods), references)
+        let mine = (check_types(d, names), check_methods(d, names), check_bodies(d, names, &facts, 0..mid));
+        (mine, other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
-    errs.extend(member_errs);
-    errs.extend(method_errs);
-    errs.extend(reference_errs);
+    if !first.ids.is_empty() || !second.ids.is_empty() {
+        return first.ids.into_iter().chain(second.ids).collect();
+    }
+    let mut errs = types;
+    errs.extend(members);
+    errs.extend(methods);
+    errs.extend(first.rules);
+    errs.extend(second.rules);
+    errs.extend(references);
+    errs.extend(first.references);
+    errs.extend(second.references);
     if let Some(e) = d.entry_point {
         if !d.methods[e].flags.is_static {
             errs.push(ValidationError::new(Subject::Method(e), format!("entry point {} must be static", names.method_name(d, e))));
         }
     }
     errs
+}
+
+/// Per interned signature, what the per-instruction checks ask of it, computed in one forward
+/// pass (interned signatures only point backwards).
+struct SigFacts {
+    /// The one assembly its types live in ([`SigFacts::ANY`]: none; [`SigFacts::MULTI`]: several).
+    home: Vec<u32>,
+    /// One more than the highest type (`!i`) and method (`!!i`) generic parameter it uses.
+    vars: Vec<(u32, u32)>,
+    /// Per method, whether it is a constructor.
+    is_ctor: Vec<bool>,
+}
+
+impl SigFacts {
+    const ANY: u32 = u32::MAX;
+    const MULTI: u32 = u32::MAX - 1;
+
+    fn new(d: &ProgramData) -> SigFacts {
+        let join = |a: u32, b: u32| {
+            if a == Self::ANY {
+                b
+            } else if b == Self::ANY || a == b {
+                a
+            } else {
+                Self::MULTI
+            }
+        };
+        let n = d.type_refs.len();
+        let (mut home, mut vars) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        for sig in d.type_refs.values() {
+            let (h, v) = match sig {
+                TypeSig::Def(t) => (d.types[*t].assembly.as_u32(), (0, 0)),
+                TypeSig::Inst { def, args } => {
+                    args.iter().fold((d.types[*def].assembly.as_u32(), (0, 0)), |(h, v): (u32, (u32, u32)), a| {
+                        let av: (u32, u32) = vars[a.index()];
+                        (join(h, home[a.index()]), (v.0.max(av.0), v.1.max(av.1)))
+                    })
+                }
+                TypeSig::Array(e) | TypeSig::ByRef(e) | TypeSig::Ptr(e) => (home[e.index()], vars[e.index()]),
+                TypeSig::Var(i) => (Self::ANY, (u32::from(*i) + 1, 0)),
+                TypeSig::MVar(i) => (Self::ANY, (0, u32::from(*i) + 1)),
+                TypeSig::Prim(_) => (Self::ANY, (0, 0)),
+            };
+            home.push(h);
+            vars.push(v);
+        }
+        SigFacts { home, vars, is_ctor: d.methods.values().map(|m| m.name == ".ctor").collect() }
+    }
+
+    /// Whether `sig` uses a generic parameter its context does not declare.
+    fn vars_out_of_range(&self, sig: TypeRefId, n_type: usize, n_meth: usize) -> bool {
+        let (t, m) = self.vars[sig.index()];
+        t as usize > n_type || m as usize > n_meth
+    }
+}
+
+/// What [`check_bodies`] found.
+#[derive(Default)]
+struct BodyErrs {
+    ids: Vec<ValidationError>,
+    rules: Vec<ValidationError>,
+    references: Vec<ValidationError>,
+}
+
+/// One walk over the instructions of `methods`: ids in range, then branch targets, argument and
+/// local numbers, `newobj` of constructors, generic parameters of type operands, and (with the
+/// method's signature and locals) the assemblies of the types named (one error per method).
+fn check_bodies(d: &ProgramData, names: &crate::names::Names, facts: &SigFacts, methods: std::ops::Range<usize>) -> BodyErrs {
+    let mut out = BodyErrs::default();
+    let n_tref = d.type_refs.len();
+    let tref_ok = |t: TypeRefId| t.index() < n_tref;
+    for id in methods.map(MethodId::new) {
+        let m = &d.methods[id];
+        let s = Subject::Method(id);
+        let mn = || names.method_name(d, id);
+        let from = d.types[m.declaring_type].assembly;
+        let before = out.references.len();
+        for sig in std::iter::once(m.ret).chain(m.params.iter().map(|p| p.ty)) {
+            check_reference(d, names, facts, from, sig, s, &mut out.references);
+        }
+        let Some(body) = &m.body else { continue };
+        for &l in &body.locals {
+            check_reference(d, names, facts, from, l, s, &mut out.references);
+        }
+        let n_type_gp = d.types[m.declaring_type].generic_params.len();
+        let n_meth_gp = m.generic_params.len();
+        let n_args = m.params.len() + usize::from(!m.flags.is_static);
+        for (i, ins) in body.instrs.iter().enumerate() {
+            // The type the instruction names, for the reference check.
+            let named = match *ins {
+                Instr::Call(r)
+                | Instr::CallVirt(r)
+                | Instr::NewObj(r)
+                | Instr::LdFtn(r)
+                | Instr::LdVirtFtn(r)
+                | Instr::LdToken(Token::Method(r)) => {
+                    if !d.method_refs.contains(r) {
+                        out.ids.push(ValidationError::new(s, format!("instruction {i} refers to an entity that does not exist")));
+                        continue;
+                    }
+                    let target = d.method_refs[r].method;
+                    if matches!(ins, Instr::NewObj(_)) && !facts.is_ctor[target.index()] {
+                        out.rules.push(ValidationError::new(
+                            s,
+                            format!("instruction {i} of {}: newobj needs a constructor, not {}", mn(), names.method_name(d, target)),
+                        ));
+                    }
+                    d.method_refs[r].owner
+                }
+                Instr::LdFld(r)
+                | Instr::LdFlda(r)
+                | Instr::StFld(r)
+                | Instr::LdSfld(r)
+                | Instr::LdSflda(r)
+                | Instr::StSfld(r)
+                | Instr::LdToken(Token::Field(r)) => {
+                    if !d.field_refs.contains(r) {
+                        out.ids.push(ValidationError::new(s, format!("instruction {i} refers to an entity that does not exist")));
+                        continue;
+                    }
+                    d.field_refs[r].owner
+                }
+                Instr::LdToken(Token::Type(t)) => {
+                    if !tref_ok(t) {
+                        out.ids.push(ValidationError::new(s, format!("instruction {i} refers to an entity that does not exist")));
+                        continue;
+                    }
+                    t
+                }
+                Instr::Box(t)
+                | Instr::UnboxAny(t)
+                | Instr::NewArr(t)
+                | Instr::CastClass(t)
+                | Instr::IsInst(t)
+                | Instr::InitObj(t)
+                | Instr::Constrained(t) => {
+                    if !tref_ok(t) {
+                        out.ids.push(ValidationError::new(s, format!("instruction {i} refers to an entity that does not exist")));
+                        continue;
+                    }
+                    if facts.vars_out_of_range(t, n_type_gp, n_meth_gp) {
+                        let bad = var_out_of_range(d, t, n_type_gp, n_meth_gp).unwrap_or_default();
+                        out.rules.push(ValidationError::new(
+                            s,
+                            format!("instruction {i} of {} uses generic parameter {bad}, which is not declared", mn()),
+                        ));
+                    }
+                    t
+                }
+                Instr::LdStr(st) => {
+                    if !d.strings.contains(st) {
+                        out.ids.push(ValidationError::new(s, format!("instruction {i} refers to an entity that does not exist")));
+                    }
+                    continue;
+                }
+                Instr::Br(t) | Instr::BrTrue(t) | Instr::BrFalse(t) => {
+                    if t as usize >= body.instrs.len() {
+                        out.rules.push(ValidationError::new(
+                            s,
+                            format!("instruction {i} of {} branches to {t}, past the end of the body", mn()),
+                        ));
+                    }
+                    continue;
+                }
+                Instr::LdArg(a) | Instr::StArg(a) => {
+                    if a as usize >= n_args {
+                        out.rules.push(ValidationError::new(
+                            s,
+                            format!("instruction {i} of {} uses argument {a}, but the method has {n_args}", mn()),
+                        ));
+                    }
+                    continue;
+                }
+                Instr::LdLoc(l) | Instr::StLoc(l) => {
+                    if l as usize >= body.locals.len() {
+                        out.rules.push(ValidationError::new(
+                            s,
+                            format!("instruction {i} of {} uses local {l}, but the body declares {}", mn(), body.locals.len()),
+                        ));
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            if out.references.len() == before {
+                check_reference(d, names, facts, from, named, s, &mut out.references);
+            }
+        }
+    }
+    out
 }
 
 /// Assemblies and types: unique names, acyclic nesting and inheritance, generic arity.
@@ -411,8 +592,6 @@ fn check_members(d: &ProgramData, names: &crate::names::Names) -> Vec<Validation
 /// Every method, field and reference: flags, signatures, bodies instruction by instruction.
 fn check_methods(d: &ProgramData, names: &crate::names::Names) -> Vec<ValidationError> {
     let mut errs = Vec::new();
-    // A compact side table: per-instruction checks must not touch whole method records.
-    let is_ctor: Vec<bool> = d.methods.values().map(|m| m.name == ".ctor").collect();
     for (id, m) in d.methods.iter() {
         let s = Subject::Method(id);
         let mn = || names.method_name(d, id);
@@ -455,38 +634,6 @@ fn check_methods(d: &ProgramData, names: &crate::names::Names) -> Vec<Validation
         if let Some(body) = &m.body {
             for &l in &body.locals {
                 sig_ok(&mut errs, l, "a local");
-            }
-            let n_args = m.params.len() + usize::from(!m.flags.is_static);
-            for (i, ins) in body.instrs.iter().enumerate() {
-                match *ins {
-                    Instr::Br(t) | Instr::BrTrue(t) | Instr::BrFalse(t) if t as usize >= body.instrs.len() => {
-                        errs.push(ValidationError::new(s, format!("instruction {i} of {} branches to {t}, past the end of the body", mn())))
-                    }
-                    Instr::LdArg(a) | Instr::StArg(a) if a as usize >= n_args => errs.push(ValidationError::new(
-                        s,
-                        format!("instruction {i} of {} uses argument {a}, but the method has {n_args}", mn()),
-                    )),
-                    Instr::LdLoc(l) | Instr::StLoc(l) if l as usize >= body.locals.len() => errs.push(ValidationError::new(
-                        s,
-                        format!("instruction {i} of {} uses local {l}, but the body declares {}", mn(), body.locals.len()),
-                    )),
-                    Instr::NewObj(r) if !is_ctor[d.method_refs[r].method.index()] => errs.push(ValidationError::new(
-                        s,
-                        format!(
-                            "instruction {i} of {}: newobj needs a constructor, not {}",
-                            mn(),
-                            names.method_name(d, d.method_refs[r].method)
-                        ),
-                    )),
-                    Instr::Box(t)
-                    | Instr::UnboxAny(t)
-                    | Instr::NewArr(t)
-                    | Instr::CastClass(t)
-                    | Instr::IsInst(t)
-                    | Instr::InitObj(t)
-                    | Instr::Constrained(t) => sig_ok(&mut errs, t, &format!("instruction {i}")),
-                    _ => {}
-                }
             }
         }
         for a in &m.attributes {
@@ -572,107 +719,56 @@ fn var_out_of_range(d: &ProgramData, sig: TypeRefId, n_type: usize, n_meth: usiz
 
 /// Every type a declaration or a body names must live in the declaring assembly or one it
 /// references (the text format resolves names the same way; metadata does it through AssemblyRef).
-fn check_references(d: &ProgramData, names: &crate::names::Names, errs: &mut Vec<ValidationError>) {
-    let visible = |from: AssemblyId, t: TypeId| {
-        let a = d.types[t].assembly;
-        a == from || d.assemblies[from].references.contains(&a)
-    };
-    // Per signature, the one assembly its types live in (ANY: none; MULTI: several), computed in
-    // one forward pass: interned signatures only point backwards.
-    const ANY: u32 = u32::MAX;
-    const MULTI: u32 = u32::MAX - 1;
-    let join = |a: u32, b: u32| {
-        if a == ANY {
-            b
-        } else if b == ANY || a == b {
-            a
-        } else {
-            MULTI
-        }
-    };
-    let mut home = vec![ANY; d.type_refs.len()];
-    for (id, sig) in d.type_refs.iter() {
-        home[id.index()] = match sig {
-            TypeSig::Def(t) => d.types[*t].assembly.as_u32(),
-            TypeSig::Inst { def, args } => args.iter().fold(d.types[*def].assembly.as_u32(), |acc, a| join(acc, home[a.index()])),
-            TypeSig::Array(e) | TypeSig::ByRef(e) | TypeSig::Ptr(e) => home[e.index()],
-            TypeSig::Prim(_) | TypeSig::Var(_) | TypeSig::MVar(_) => ANY,
-        };
-    }
-    let check = |from: AssemblyId, sig: TypeRefId, subject: Subject, errs: &mut Vec<ValidationError>| {
-        match home[sig.index()] {
-            ANY => return,
-            MULTI => {}
-            a if a == from.as_u32() || d.assemblies[from].references.contains(&AssemblyId::new(a as usize)) => return,
-            _ => {}
-        }
-        let mut bad = None;
-        for_each_def(d, sig, &mut |t| {
-            if bad.is_none() && !visible(from, t) {
-                bad = Some(t);
-            }
-        });
-        if let Some(t) = bad {
-            errs.push(ValidationError::new(
-                subject,
-                format!(
-                    "uses {}, declared in assembly {}, which {} does not reference",
-                    names.type_name(t),
-                    d.assemblies[d.types[t].assembly].name,
-                    d.assemblies[from].name
-                ),
-            ));
-        }
-    };
+/// Every type a declaration names must live in the declaring assembly or one it references (the
+/// text format resolves names the same way; metadata does it through AssemblyRef). Methods'
+/// signatures and bodies are checked in [`check_bodies`].
+fn check_references(d: &ProgramData, names: &crate::names::Names, facts: &SigFacts, errs: &mut Vec<ValidationError>) {
     for (id, t) in d.types.iter() {
         for sig in t.base.iter().chain(&t.interfaces) {
-            check(t.assembly, *sig, Subject::Type(id), errs);
+            check_reference(d, names, facts, t.assembly, *sig, Subject::Type(id), errs);
         }
     }
     for (id, f) in d.fields.iter() {
-        check(d.types[f.declaring_type].assembly, f.ty, Subject::Field(id), errs);
+        check_reference(d, names, facts, d.types[f.declaring_type].assembly, f.ty, Subject::Field(id), errs);
     }
-    for (id, m) in d.methods.iter() {
-        let from = d.types[m.declaring_type].assembly;
-        let s = Subject::Method(id);
-        let before = errs.len();
-        for sig in std::iter::once(m.ret).chain(m.params.iter().map(|p| p.ty)) {
-            check(from, sig, s, errs);
+}
+
+/// An error when `sig` names a type of an assembly that `from` neither is nor references.
+fn check_reference(
+    d: &ProgramData,
+    names: &crate::names::Names,
+    facts: &SigFacts,
+    from: AssemblyId,
+    sig: TypeRefId,
+    subject: Subject,
+    errs: &mut Vec<ValidationError>,
+) {
+    match facts.home[sig.index()] {
+        SigFacts::ANY => return,
+        SigFacts::MULTI => {}
+        a if a == from.as_u32() || d.assemblies[from].references.contains(&AssemblyId::new(a as usize)) => return,
+        _ => {}
+    }
+    let visible = |t: TypeId| {
+        let a = d.types[t].assembly;
+        a == from || d.assemblies[from].references.contains(&a)
+    };
+    let mut bad = None;
+    for_each_def(d, sig, &mut |t| {
+        if bad.is_none() && !visible(t) {
+            bad = Some(t);
         }
-        let Some(body) = &m.body else { continue };
-        for &l in &body.locals {
-            check(from, l, s, errs);
-        }
-        for ins in &body.instrs {
-            if errs.len() > before {
-                break; // one error per method is enough
-            }
-            let sig = match *ins {
-                Instr::Call(r)
-                | Instr::CallVirt(r)
-                | Instr::NewObj(r)
-                | Instr::LdFtn(r)
-                | Instr::LdVirtFtn(r)
-                | Instr::LdToken(Token::Method(r)) => d.method_refs[r].owner,
-                Instr::LdFld(r)
-                | Instr::LdFlda(r)
-                | Instr::StFld(r)
-                | Instr::LdSfld(r)
-                | Instr::LdSflda(r)
-                | Instr::StSfld(r)
-                | Instr::LdToken(Token::Field(r)) => d.field_refs[r].owner,
-                Instr::LdToken(Token::Type(t))
-                | Instr::Box(t)
-                | Instr::UnboxAny(t)
-                | Instr::NewArr(t)
-                | Instr::CastClass(t)
-                | Instr::IsInst(t)
-                | Instr::InitObj(t)
-                | Instr::Constrained(t) => t,
-                _ => continue,
-            };
-            check(from, sig, s, errs);
-        }
+    });
+    if let Some(t) = bad {
+        errs.push(ValidationError::new(
+            subject,
+            format!(
+                "uses {}, declared in assembly {}, which {} does not reference",
+                names.type_name(t),
+                d.assemblies[d.types[t].assembly].name,
+                d.assemblies[from].name
+            ),
+        ));
     }
 }
 

@@ -1,0 +1,75 @@
+//! The checks made while walking method bodies (`check_bodies`, split over two cores): ids out of
+//! range come back alone, the body rules and the cross-assembly references are found in either
+//! half of the methods.
+
+use aotsim::il::{EntityId, Instr, MethodId, MethodRefId, Program, ProgramData, TypeRefId, TypeSig};
+
+const SRC: &str = r#"
+assembly Lib {
+    class Lib.Util {
+        method public static void Help() { ret }
+    }
+}
+assembly App references Lib {
+    class App.Program<T> {
+        method public static entrypoint void Main() {
+            call Lib.Util::Help()
+            ret
+        }
+        method public static void Other() {
+            call Lib.Util::Help()
+            ret
+        }
+    }
+}
+"#;
+
+fn data() -> ProgramData {
+    aotsim::text::parse(SRC, "bodies.il").expect("valid").into_data()
+}
+
+fn method(d: &ProgramData, name: &str) -> MethodId {
+    d.methods.iter().find(|(_, m)| m.name == name).map(|(id, _)| id).expect("declared")
+}
+
+fn errors(d: ProgramData) -> Vec<String> {
+    Program::from_data(d).err().unwrap_or_default().iter().map(|e| e.to_string()).collect()
+}
+
+#[test]
+fn a_body_id_out_of_range_is_reported_alone() {
+    for name in ["Main", "Other"] {
+        let mut d = data();
+        let m = method(&d, name);
+        let body = d.methods[m].body.as_mut().expect("body");
+        body.instrs[0] = Instr::Call(MethodRefId::new(9999));
+        // A rule error elsewhere is not reported while an id is out of range.
+        body.instrs.insert(0, Instr::LdArg(7));
+        let errs = errors(d);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].contains("instruction 1 refers to an entity that does not exist"), "{errs:?}");
+    }
+}
+
+#[test]
+fn body_rules_and_references_are_found_in_every_method() {
+    for name in ["Main", "Other"] {
+        let mut d = data();
+        let m = method(&d, name);
+        let mvar = d.type_refs.push(TypeSig::MVar(0));
+        let body = d.methods[m].body.as_mut().expect("body");
+        body.instrs.insert(0, Instr::Box(mvar));
+        body.instrs.insert(0, Instr::Br(99));
+        let errs = errors(d);
+        assert!(errs.iter().any(|e| e.contains("instruction 0") && e.contains("branches to 99")), "{errs:?}");
+        assert!(errs.iter().any(|e| e.contains("instruction 1") && e.contains("uses generic parameter !!0")), "{errs:?}");
+    }
+    // Lib does not reference App: a body there that names App's type is an error.
+    let mut d = data();
+    let help = method(&d, "Help");
+    let program = d.types.iter().find(|(_, t)| t.name == "Program`1" || t.name == "Program").map(|(id, _)| id).expect("type");
+    let sig: TypeRefId = d.type_refs.push(TypeSig::Def(program));
+    d.methods[help].body.as_mut().expect("body").instrs.insert(0, Instr::CastClass(sig));
+    let errs = errors(d);
+    assert!(errs.iter().any(|e| e.contains("declared in assembly App, which Lib does not reference")), "{errs:?}");
+}
