@@ -280,7 +280,8 @@ struct Sig {
     has_this: bool,
     generic: u32,
     ret: TypeRefId,
-    params: Vec<TypeRefId>,
+    /// Shared, so that a memoised signature is handed out without copying.
+    params: std::rc::Rc<[TypeRefId]>,
 }
 
 struct Lowerer<'m, 'a> {
@@ -1148,7 +1149,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
             }
             params.push(self.sig_type(m, c, depth + 1)?);
         }
-        Ok(Sig { has_this: conv & 0x20 != 0, generic, ret, params })
+        Ok(Sig { has_this: conv & 0x20 != 0, generic, ret, params: params.into() })
     }
 
     fn field_sig(&mut self, m: usize, blob: u32) -> R<TypeRefId> {

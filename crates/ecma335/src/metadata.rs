@@ -286,6 +286,9 @@ pub struct Metadata<'a> {
     /// The `#Strings` heap.
     pub strings: &'a [u8],
     strings_at: usize,
+    /// `#Strings` as text when the whole heap is UTF-8 (the usual case): a string is then a slice
+    /// checked at its ends instead of being validated again at every read.
+    strings_text: Option<&'a str>,
     /// The `#US` heap.
     pub user_strings: &'a [u8],
     /// The `#Blob` heap.
@@ -338,7 +341,8 @@ impl<'a> Metadata<'a> {
         let (strings, strings_at) = strings.unwrap_or((&[], 0));
         let (blobs, blobs_at) = blobs.unwrap_or((&[], 0));
         let tables = parse_tables(ts, ts_at)?;
-        Ok(Metadata { strings, strings_at, user_strings: us.unwrap_or(&[]), blobs, blobs_at, tables })
+        let strings_text = std::str::from_utf8(strings).ok();
+        Ok(Metadata { strings, strings_at, strings_text, user_strings: us.unwrap_or(&[]), blobs, blobs_at, tables })
     }
 
     /// The table numbered `t`.
@@ -351,8 +355,12 @@ impl<'a> Metadata<'a> {
     pub fn string(&self, idx: u32) -> R<&'a str> {
         let i = idx as usize;
         let rest = self.strings.get(i..).ok_or_else(|| Bad::at(self.strings_at + i, format!("#Strings index 0x{idx:x} past the heap")))?;
-        let end = rest.iter().position(|&c| c == 0).ok_or_else(|| Bad::at(self.strings_at + i, "unterminated string in #Strings"))?;
-        std::str::from_utf8(&rest[..end]).map_err(|_| Bad::at(self.strings_at + i, "string in #Strings is not UTF-8"))
+        let end = memchr::memchr(0, rest).ok_or_else(|| Bad::at(self.strings_at + i, "unterminated string in #Strings"))?;
+        let text = match self.strings_text {
+            Some(heap) => heap.get(i..i + end),
+            None => std::str::from_utf8(&rest[..end]).ok(),
+        };
+        text.ok_or_else(|| Bad::at(self.strings_at + i, "string in #Strings is not UTF-8"))
     }
 
     /// The blob at `idx` in `#Blob`, without its length prefix.

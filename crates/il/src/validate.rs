@@ -6,6 +6,7 @@ use crate::error::{Subject, ValidationError};
 use crate::ids::*;
 use crate::model::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::hash::{Hash, Hasher};
 
 /// Checks that every id stored in the tables points inside its table and that interned
 /// signatures only point backwards (so they cannot form cycles). Deeper checks index freely once
@@ -183,40 +184,54 @@ pub(crate) fn sig_def(d: &ProgramData, sig: TypeRefId) -> Option<TypeId> {
 
 /// The rules of the model once the tables' ids are known to be in range ([`check_ids`]), and the
 /// ids inside method bodies (errors there come back alone, like [`check_ids`]'s). The groups read
-/// the tables independently, so they run on two cores: types, methods and the first half of the
-/// bodies on one; member lists, the references of declarations and the second half of the bodies
-/// on the other. The errors come out in the same order either way.
+/// the tables independently, so they run on two cores: types and methods on one, member lists and
+/// the references of declarations on the other, then both walk the bodies a chunk at a time. The
+/// errors come out in the same order either way.
 pub(crate) fn check_rules(d: &ProgramData, names: &crate::names::Names) -> Vec<ValidationError> {
     let facts = SigFacts::new(d);
-    // Split the bodies where half of the instructions lie.
-    let total: usize = d.methods.values().map(|m| m.body.as_ref().map_or(0, |b| b.instrs.len())).sum();
-    let mut seen = 0;
-    let mid = d.methods.values().position(|m| {
-        seen += m.body.as_ref().map_or(0, |b| b.instrs.len());
-        seen * 2 >= total
-    });
-    let mid = mid.map_or(d.methods.len(), |i| i + 1);
-    let ((types, methods, first), (members, references, second)) = std::thread::scope(|s| {
+    // The bodies in chunks of methods, taken by whichever thread is free: the fixed groups
+    // differ in cost, so a fixed split of the bodies would leave one core idle.
+    const CHUNK: usize = 1024;
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let bodies = || {
+        let mut done = Vec::new();
+        loop {
+            let c = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let start = c * CHUNK;
+            if start >= d.methods.len() {
+                break done;
+            }
+            done.push((c, check_bodies(d, names, &facts, start..(start + CHUNK).min(d.methods.len()))));
+        }
+    };
+    let ((types, methods, mut chunks), (members, references, theirs)) = std::thread::scope(|s| {
         let other = s.spawn(|| {
             let members = check_members(d, names);
             let mut references = Vec::new();
             check_references(d, names, &facts, &mut references);
-            (members, references, check_bodies(d, names, &facts, mid..d.methods.len()))
+            (members, references, bodies())
         });
-        let mine = (check_types(d, names), check_methods(d, names), check_bodies(d, names, &facts, 0..mid));
+        let mine = (check_types(d, names), check_methods(d, names), bodies());
         (mine, other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
-    if !first.ids.is_empty() || !second.ids.is_empty() {
-        return first.ids.into_iter().chain(second.ids).collect();
+    chunks.extend(theirs);
+    chunks.sort_unstable_by_key(|c| c.0);
+    let body_errs = chunks.into_iter().map(|c| c.1);
+    let (mut ids, mut rules, mut body_refs) = (Vec::new(), Vec::new(), Vec::new());
+    for b in body_errs {
+        ids.extend(b.ids);
+        rules.extend(b.rules);
+        body_refs.extend(b.references);
+    }
+    if !ids.is_empty() {
+        return ids;
     }
     let mut errs = types;
     errs.extend(members);
     errs.extend(methods);
-    errs.extend(first.rules);
-    errs.extend(second.rules);
+    errs.extend(rules);
     errs.extend(references);
-    errs.extend(first.references);
-    errs.extend(second.references);
+    errs.extend(body_refs);
     if let Some(e) = d.entry_point {
         if !d.methods[e].flags.is_static {
             errs.push(ValidationError::new(Subject::Method(e), format!("entry point {} must be static", names.method_name(d, e))));
@@ -234,6 +249,9 @@ struct SigFacts {
     vars: Vec<(u32, u32)>,
     /// Per method, whether it is a constructor.
     is_ctor: Vec<bool>,
+    /// `sees[from * n_asm + a]`: assembly `from` is `a` or references it.
+    sees: Vec<bool>,
+    n_asm: usize,
 }
 
 impl SigFacts {
@@ -269,7 +287,20 @@ impl SigFacts {
             home.push(h);
             vars.push(v);
         }
-        SigFacts { home, vars, is_ctor: d.methods.values().map(|m| m.name == ".ctor").collect() }
+        let n_asm = d.assemblies.len();
+        let mut sees = vec![false; n_asm * n_asm];
+        for (from, a) in d.assemblies.iter() {
+            sees[from.index() * n_asm + from.index()] = true;
+            for r in &a.references {
+                sees[from.index() * n_asm + r.index()] = true;
+            }
+        }
+        SigFacts { home, vars, is_ctor: d.methods.values().map(|m| m.name == ".ctor").collect(), sees, n_asm }
+    }
+
+    /// Whether types of assembly `a` may be named from assembly `from`.
+    fn sees(&self, from: AssemblyId, a: u32) -> bool {
+        self.sees[from.index() * self.n_asm + a as usize]
     }
 
     /// Whether `sig` uses a generic parameter its context does not declare.
@@ -528,23 +559,34 @@ fn check_members(d: &ProgramData, names: &crate::names::Names) -> Vec<Validation
     let mut errs = Vec::new();
     // Members.
     for (tid, t) in d.types.iter() {
-        // Duplicate overloads: sort by (name, arity, return type, parameter types) and compare
-        // neighbours. The return type counts: `op_Explicit` overloads differ only in it.
+        // Duplicate overloads: equal (name, arity, return type, parameter types); the return type
+        // counts, `op_Explicit` overloads differ only in it. Sorted by a hash of that key, so
+        // equal keys sit in one run of equal hashes, compared in full.
         let key = |m: MethodId| {
             let md = &d.methods[m];
-            (md.name.as_str(), md.generic_params.len(), md.ret, md.params.len())
+            (md.name.as_str(), md.generic_params.len(), md.ret, md.params.iter().map(|p| p.ty))
         };
-        let same_params = |a: MethodId, b: MethodId| d.methods[a].params.iter().map(|p| p.ty).eq(d.methods[b].params.iter().map(|p| p.ty));
-        let mut sorted = t.methods.clone();
-        sorted.sort_by(|&a, &b| {
-            key(a)
-                .cmp(&key(b))
-                .then_with(|| d.methods[a].params.iter().map(|p| p.ty).cmp(d.methods[b].params.iter().map(|p| p.ty)))
-                .then(a.cmp(&b))
-        });
-        for w in sorted.windows(2) {
-            if key(w[0]) == key(w[1]) && same_params(w[0], w[1]) {
-                errs.push(ValidationError::new(Subject::Method(w[1]), format!("method {} is declared twice", names.method_name(d, w[1]))));
+        let same = |a: MethodId, b: MethodId| {
+            let (ka, kb) = (key(a), key(b));
+            ka.0 == kb.0 && ka.1 == kb.1 && ka.2 == kb.2 && ka.3.eq(kb.3)
+        };
+        if t.methods.len() > 1 {
+            let mut sorted: Vec<(u64, MethodId)> = t
+                .methods
+                .iter()
+                .map(|&m| {
+                    let (name, arity, ret, params) = key(m);
+                    let mut h = rustc_hash::FxHasher::default();
+                    (name, arity, ret).hash(&mut h);
+                    params.for_each(|p| p.hash(&mut h));
+                    (h.finish(), m)
+                })
+                .collect();
+            sorted.sort_unstable();
+            for (i, &(h, m)) in sorted.iter().enumerate() {
+                if sorted[..i].iter().rev().take_while(|x| x.0 == h).any(|x| same(x.1, m)) {
+                    errs.push(ValidationError::new(Subject::Method(m), format!("method {} is declared twice", names.method_name(d, m))));
+                }
             }
         }
         let mut fnames = HashSet::default();
@@ -746,7 +788,7 @@ fn check_reference(
     match facts.home[sig.index()] {
         SigFacts::ANY => return,
         SigFacts::MULTI => {}
-        a if a == from.as_u32() || d.assemblies[from].references.contains(&AssemblyId::new(a as usize)) => return,
+        a if facts.sees(from, a) => return,
         _ => {}
     }
     let visible = |t: TypeId| {
