@@ -200,7 +200,7 @@ impl Gen {
             let e = self.b.add_type(core, None, "System", "Color", TypeKind::Enum);
             for (i, n) in ["Red", "Green"].iter().enumerate() {
                 let es = self.b.type_ref(TypeSig::Def(e));
-                let f = self.b.add_field(e, n, es);
+                let f = self.b.add_field(e, *n, es);
                 self.b.field_mut(f).is_static = true;
                 self.b.field_mut(f).constant = Some(Constant::Int(i as i64));
             }
@@ -305,7 +305,7 @@ impl Gen {
             }
         }
         for f in 0..self.rng.below(3) {
-            let fid = self.b.add_field(ty, &format!("f{f}"), self.int32);
+            let fid = self.b.add_field(ty, format!("f{f}"), self.int32);
             info.fields.push(fid);
         }
         for i in 0..(2 + self.rng.below(5)) {

@@ -93,6 +93,14 @@ impl Builder {
         self.data.fields.reserve(fields);
     }
 
+    /// Makes room for this many more method and field references (tables and interning maps).
+    pub fn reserve_refs(&mut self, method_refs: usize, field_refs: usize) {
+        self.data.method_refs.reserve(method_refs);
+        self.data.field_refs.reserve(field_refs);
+        self.interner.method_refs.reserve(method_refs);
+        self.interner.field_refs.reserve(field_refs);
+    }
+
     /// The tables built so far.
     pub fn data(&self) -> &ProgramData {
         &self.data
@@ -155,10 +163,10 @@ impl Builder {
     }
 
     /// Adds a method to `ty`. Defaults: public, instance, non-virtual, no parameters, no body.
-    pub fn add_method(&mut self, ty: TypeId, name: &str, ret: TypeRefId) -> MethodId {
+    pub fn add_method(&mut self, ty: TypeId, name: impl Into<String>, ret: TypeRefId) -> MethodId {
         let id = self.data.methods.push(MethodData {
             declaring_type: ty,
-            name: name.to_string(),
+            name: name.into(),
             visibility: Visibility::Public,
             flags: MethodFlags::default(),
             generic_params: Vec::new(),
@@ -180,10 +188,10 @@ impl Builder {
     }
 
     /// Adds a field to `ty`. Defaults: public, instance, no constant.
-    pub fn add_field(&mut self, ty: TypeId, name: &str, field_ty: TypeRefId) -> FieldId {
+    pub fn add_field(&mut self, ty: TypeId, name: impl Into<String>, field_ty: TypeRefId) -> FieldId {
         let id = self.data.fields.push(FieldData {
             declaring_type: ty,
-            name: name.to_string(),
+            name: name.into(),
             ty: field_ty,
             visibility: Visibility::Public,
             is_static: false,
