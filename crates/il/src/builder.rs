@@ -44,6 +44,11 @@ impl Interner {
         Ok(me)
     }
 
+    /// The id of `sig` if it is interned.
+    pub(crate) fn find_type_ref(&self, sig: &TypeSig) -> Option<TypeRefId> {
+        self.type_refs.get(sig).copied()
+    }
+
     pub(crate) fn type_ref(&mut self, data: &mut ProgramData, sig: TypeSig) -> TypeRefId {
         if let Some(&id) = self.type_refs.get(&sig) {
             return id;

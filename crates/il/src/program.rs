@@ -65,11 +65,19 @@ impl Program {
             return Err(errs);
         }
         let names = Names::new(&data);
-        let errs = check_rules(&data, &names);
+        // The indexes need only the tables' ids in range, so they are derived while the rules
+        // are checked, and dropped when a rule fails.
+        let (errs, (derived, new_sigs)) = std::thread::scope(|s| {
+            let derived = s.spawn(|| Derived::compute(&data, &interner));
+            let errs = check_rules(&data, &names);
+            (errs, derived.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        });
         if !errs.is_empty() {
             return Err(errs);
         }
-        let derived = Derived::compute(&mut data, &mut interner);
+        for sig in new_sigs {
+            interner.type_ref(&mut data, sig);
+        }
         Ok(Program {
             data,
             names,
@@ -188,42 +196,87 @@ struct Derived {
     accessor_of: IdVec<MethodId, Option<AccessorOf>>,
 }
 
-/// Replaces `!N` with `targs[N]` (when given) and `!!N` with `margs[N]`, interning the result.
-fn subst(d: &mut ProgramData, int: &mut Interner, sig: TypeRefId, targs: Option<&[TypeRefId]>, margs: Option<&[TypeRefId]>) -> TypeRefId {
-    match d.type_refs[sig].clone() {
-        TypeSig::Var(i) => targs.and_then(|a| a.get(i as usize).copied()).unwrap_or(sig),
-        TypeSig::MVar(i) => margs.and_then(|a| a.get(i as usize).copied()).unwrap_or(sig),
-        TypeSig::Inst { def, args } => {
-            let args = args.iter().map(|&a| subst(d, int, a, targs, margs)).collect();
-            int.type_ref(d, TypeSig::Inst { def, args })
-        }
-        TypeSig::Array(e) => {
-            let e = subst(d, int, e, targs, margs);
-            int.type_ref(d, TypeSig::Array(e))
-        }
-        TypeSig::ByRef(e) => {
-            let e = subst(d, int, e, targs, margs);
-            int.type_ref(d, TypeSig::ByRef(e))
-        }
-        TypeSig::Ptr(e) => {
-            let e = subst(d, int, e, targs, margs);
-            int.type_ref(d, TypeSig::Ptr(e))
-        }
-        TypeSig::Prim(_) | TypeSig::Def(_) => sig,
-    }
+/// The type signatures [`Derived::compute`] reads: the program's, read-only, and those its
+/// substitutions create, numbered after them and added to the program once it is done (in the
+/// same order, so with the same ids). Reading through this lets the computation run while the
+/// validation reads the same tables.
+struct Sigs<'d> {
+    d: &'d ProgramData,
+    int: &'d Interner,
+    extra: Vec<TypeSig>,
+    extra_ids: HashMap<TypeSig, TypeRefId>,
 }
 
-fn inst_args(d: &ProgramData, sig: TypeRefId) -> Vec<TypeRefId> {
-    match &d.type_refs[sig] {
-        TypeSig::Inst { args, .. } => args.clone(),
-        _ => Vec::new(),
+impl<'d> Sigs<'d> {
+    fn new(d: &'d ProgramData, int: &'d Interner) -> Self {
+        Sigs { d, int, extra: Vec::new(), extra_ids: HashMap::default() }
+    }
+
+    fn get(&self, id: TypeRefId) -> &TypeSig {
+        match id.index().checked_sub(self.d.type_refs.len()) {
+            Some(i) => &self.extra[i],
+            None => &self.d.type_refs[id],
+        }
+    }
+
+    fn intern(&mut self, sig: TypeSig) -> TypeRefId {
+        if let Some(id) = self.int.find_type_ref(&sig).or_else(|| self.extra_ids.get(&sig).copied()) {
+            return id;
+        }
+        let id = TypeRefId::new(self.d.type_refs.len() + self.extra.len());
+        self.extra.push(sig.clone());
+        self.extra_ids.insert(sig, id);
+        id
+    }
+
+    /// The type definition `sig` names, looking through instantiations.
+    fn def(&self, sig: TypeRefId) -> Option<TypeId> {
+        match self.get(sig) {
+            TypeSig::Def(t) => Some(*t),
+            TypeSig::Inst { def, .. } => Some(*def),
+            _ => None,
+        }
+    }
+
+    fn inst_args(&self, sig: TypeRefId) -> Vec<TypeRefId> {
+        match self.get(sig) {
+            TypeSig::Inst { args, .. } => args.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Replaces `!N` with `targs[N]` (when given) and `!!N` with `margs[N]`, interning the result.
+    fn subst(&mut self, sig: TypeRefId, targs: Option<&[TypeRefId]>, margs: Option<&[TypeRefId]>) -> TypeRefId {
+        match self.get(sig).clone() {
+            TypeSig::Var(i) => targs.and_then(|a| a.get(i as usize).copied()).unwrap_or(sig),
+            TypeSig::MVar(i) => margs.and_then(|a| a.get(i as usize).copied()).unwrap_or(sig),
+            TypeSig::Inst { def, args } => {
+                let args = args.iter().map(|&a| self.subst(a, targs, margs)).collect();
+                self.intern(TypeSig::Inst { def, args })
+            }
+            TypeSig::Array(e) => {
+                let e = self.subst(e, targs, margs);
+                self.intern(TypeSig::Array(e))
+            }
+            TypeSig::ByRef(e) => {
+                let e = self.subst(e, targs, margs);
+                self.intern(TypeSig::ByRef(e))
+            }
+            TypeSig::Ptr(e) => {
+                let e = self.subst(e, targs, margs);
+                self.intern(TypeSig::Ptr(e))
+            }
+            TypeSig::Prim(_) | TypeSig::Def(_) => sig,
+        }
     }
 }
 
 impl Derived {
-    fn compute(d: &mut ProgramData, int: &mut Interner) -> Derived {
+    /// The indexes, and the type signatures the substitutions created (to add to the program).
+    fn compute(d: &ProgramData, int: &Interner) -> (Derived, Vec<TypeSig>) {
+        let mut sigs = Sigs::new(d, int);
         let n_types = d.types.len();
-        let base_def: IdVec<TypeId, Option<TypeId>> = d.types.values().map(|t| t.base.and_then(|b| sig_def(d, b))).collect();
+        let base_def: IdVec<TypeId, Option<TypeId>> = d.types.values().map(|t| t.base.and_then(|b| sigs.def(b))).collect();
 
         let mut cctor = IdVec::filled(n_types, None);
         for (id, m) in d.methods.iter() {
@@ -250,12 +303,12 @@ impl Derived {
             let mut cur_sig = d.types[t].base;
             let mut ctx: Option<Vec<TypeRefId>> = None;
             while let Some(bs) = cur_sig {
-                let Some(b) = sig_def(d, bs) else { break };
+                let Some(b) = sigs.def(bs) else { break };
                 let bs_here = match &ctx {
-                    Some(a) => subst(d, int, bs, Some(a), None),
+                    Some(a) => sigs.subst(bs, Some(a), None),
                     None => bs,
                 };
-                let args = inst_args(d, bs_here);
+                let args = sigs.inst_args(bs_here);
                 chain.push((b, args.clone()));
                 ctx = Some(args);
                 cur_sig = d.types[b].base;
@@ -276,21 +329,14 @@ impl Derived {
 
         // Does `cand` (declared in an ancestor whose arguments are `args`) have `name` and match
         // `want` once the ancestor's generic parameters are replaced by `args`?
-        let matches = |d: &mut ProgramData,
-                       int: &mut Interner,
-                       cand: MethodId,
-                       name: &str,
-                       args: &[TypeRefId],
-                       want: &[TypeRefId],
-                       want_gp: usize|
-         -> bool {
+        let matches = |sigs: &mut Sigs, cand: MethodId, name: &str, args: &[TypeRefId], want: &[TypeRefId], want_gp: usize| -> bool {
             let cd = &d.methods[cand];
             if cd.name != name || cd.params.len() != want.len() || cd.generic_params.len() != want_gp {
                 return false;
             }
             (0..want.len()).all(|i| {
                 let c = d.methods[cand].params[i].ty;
-                let c = if args.is_empty() { c } else { subst(d, int, c, Some(args), None) };
+                let c = if args.is_empty() { c } else { sigs.subst(c, Some(args), None) };
                 c == want[i]
             })
         };
@@ -315,7 +361,7 @@ impl Derived {
                 let name = md.name.clone();
                 'chain: for (b, args) in &ancestors[owner.index()] {
                     for &c in virtuals.get(b).map(Vec::as_slice).unwrap_or(&[]) {
-                        if matches(d, int, c, &name, args, &want, want_gp) {
+                        if matches(&mut sigs, c, &name, args, &want, want_gp) {
                             if !found.contains(&c) {
                                 found.push(c);
                             }
@@ -340,10 +386,10 @@ impl Derived {
                     continue;
                 }
                 ifaces.push(i);
-                if let Some(idef) = sig_def(d, i) {
-                    let iargs = inst_args(d, i);
+                if let Some(idef) = sigs.def(i) {
+                    let iargs = sigs.inst_args(i);
                     for parent in d.types[idef].interfaces.clone() {
-                        stack.push(subst(d, int, parent, Some(&iargs), None));
+                        stack.push(sigs.subst(parent, Some(&iargs), None));
                     }
                 }
             }
@@ -353,8 +399,8 @@ impl Derived {
                 std::iter::once((t, &[][..])).chain(ancestors[t.index()].iter().map(|(b, a)| (*b, a.as_slice()))).collect();
             let mut entries = Vec::new();
             for i in ifaces {
-                let Some(idef) = sig_def(d, i) else { continue };
-                let iargs = inst_args(d, i);
+                let Some(idef) = sigs.def(i) else { continue };
+                let iargs = sigs.inst_args(i);
                 for s in d.types[idef].methods.clone() {
                     let sd = &d.methods[s];
                     if !sd.flags.is_virtual || sd.flags.is_static {
@@ -364,7 +410,7 @@ impl Derived {
                     let gp = sd.generic_params.len();
                     let params: Vec<TypeRefId> = sd.params.iter().map(|p| p.ty).collect();
                     let want: Vec<TypeRefId> =
-                        if iargs.is_empty() { params } else { params.into_iter().map(|p| subst(d, int, p, Some(&iargs), None)).collect() };
+                        if iargs.is_empty() { params } else { params.into_iter().map(|p| sigs.subst(p, Some(&iargs), None)).collect() };
                     // Explicit implementations first (nearest type wins), then by name and signature.
                     let explicit = chain.iter().find_map(|(c, _)| {
                         d.types[*c]
@@ -376,7 +422,7 @@ impl Derived {
                     let implementation = explicit.or_else(|| {
                         chain.iter().find_map(|(c, args)| {
                             let cands = virtuals.get(c)?;
-                            cands.iter().copied().find(|&cm| matches(d, int, cm, &name, args, &want, gp))
+                            cands.iter().copied().find(|&cm| matches(&mut sigs, cm, &name, args, &want, gp))
                         })
                     });
                     if let Some(implementation) = implementation {
@@ -387,6 +433,6 @@ impl Derived {
             dispatch[t] = entries;
         }
 
-        Derived { base_def, overridden, dispatch, cctor, accessor_of }
+        (Derived { base_def, overridden, dispatch, cctor, accessor_of }, sigs.extra)
     }
 }
