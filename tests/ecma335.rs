@@ -25,6 +25,11 @@ fn reads_the_calibration_assemblies_as_cecil_counts_them() {
     let dir = calibration().join("assemblies");
     let inputs = ASSEMBLIES.iter().map(|a| input(&dir.join(format!("{a}.dll")))).collect();
     let loaded = load(inputs, &mut |_| None).expect("the Mono class libraries read");
+    // Two threads share the work of reading (docs/ARCHITECTURE.md); how they split it must not
+    // change the model, ids included.
+    let again = load(ASSEMBLIES.iter().map(|a| input(&dir.join(format!("{a}.dll")))).collect(), &mut |_| None).expect("read again");
+    assert!(loaded.program.data() == again.program.data(), "a second read gave another model");
+    drop(again);
     // Mono.Cecil 0.11 over the same eight files (ModuleDefinition.GetTypes, Methods,
     // Body.Instructions): 9591 types, 90184 methods, 2142560 instructions.
     assert_eq!(loaded.stats.types, 9591);
