@@ -531,7 +531,7 @@ impl<'m, 'a> BodyDecoder<'m, 'a> {
         let features = self.want_features.then(|| crate::il::il_features(&body, &s.raw));
         let n_locals = match body.locals_token {
             0 => 0,
-            tok => locals_count(md, tok).map_err(|b| at_body(0, format!("locals: {}", b.cause)))?,
+            tok => local_sig(md, tok).map_err(|b| at_body(0, format!("locals: {}", b.cause)))?.1,
         };
         let first_pending = pending.len() as u32;
         let instrs = lower_plain(body.code.len(), s, pending).map_err(|(o, c)| at_body(o, c))?;
@@ -636,9 +636,9 @@ struct Pending {
     token: u32,
 }
 
-/// The number of locals a StandAloneSig `token` declares, with the checks
-/// [`Lowerer::locals`] makes before it reads the types.
-fn locals_count(md: &Metadata, token: u32) -> R<usize> {
+/// The local signature a StandAloneSig `token` names: a cursor after its header and the number
+/// of locals it declares (checked against the blob's length).
+fn local_sig<'a>(md: &Metadata<'a>, token: u32) -> R<(Cur<'a>, usize)> {
     let row = token & 0x00ff_ffff;
     let ss = md.table(tid::STAND_ALONE_SIG);
     if token >> 24 != 0x11 || !ss.has(row) {
@@ -653,7 +653,7 @@ fn locals_count(md: &Metadata, token: u32) -> R<usize> {
     if n as usize > c.d.len() {
         return Err(c.bad("more locals than the signature has bytes"));
     }
-    Ok(n as usize)
+    Ok((c, n as usize))
 }
 
 /// Lowers the decoded instructions in `s.raw` that need no metadata: those that name a token
@@ -1838,22 +1838,8 @@ impl<'m, 'a> Lowerer<'m, 'a> {
     }
 
     fn locals(&mut self, m: usize, token: u32) -> R<Vec<TypeRefId>> {
-        let md = &self.mods[m].md;
-        let row = token & 0x00ff_ffff;
-        let ss = md.table(tid::STAND_ALONE_SIG);
-        if token >> 24 != 0x11 || !ss.has(row) {
-            return Err(Bad::at(0, format!("local signature token 0x{token:08x} names no StandAloneSig row")));
-        }
-        let blob_idx = ss.get(row, 0);
-        let mut c = Cur { d: md.blob(blob_idx)?, at: 0, base: md.blob_offset(blob_idx) };
-        if c.u8()? != 0x07 {
-            return Err(c.bad("local signature does not start with LOCAL_SIG (0x07)"));
-        }
-        let n = c.comp()?;
-        if n as usize > c.d.len() {
-            return Err(c.bad("more locals than the signature has bytes"));
-        }
-        let mut v = Vec::with_capacity(n as usize);
+        let (mut c, n) = local_sig(&self.mods[m].md, token)?;
+        let mut v = Vec::with_capacity(n);
         for _ in 0..n {
             v.push(if c.peek()? == 0x16 {
                 c.at += 1;

@@ -342,58 +342,38 @@ fn check_bodies(d: &ProgramData, names: &crate::names::Names, facts: &SigFacts, 
         let n_meth_gp = m.generic_params.len();
         let n_args = m.params.len() + usize::from(!m.flags.is_static);
         for (i, ins) in body.instrs.iter().enumerate() {
-            // The type the instruction names, for the reference check.
-            let named = match *ins {
+            // The type the instruction names (for the reference check); `Err` when an id it holds
+            // is out of range.
+            let named: Result<Option<TypeRefId>, ()> = match *ins {
                 Instr::Call(r)
                 | Instr::CallVirt(r)
                 | Instr::NewObj(r)
                 | Instr::LdFtn(r)
                 | Instr::LdVirtFtn(r)
-                | Instr::LdToken(Token::Method(r)) => {
-                    if !d.method_refs.contains(r) {
-                        out.ids.push(ValidationError::new(s, format!("instruction {i} refers to an entity that does not exist")));
-                        continue;
-                    }
-                    let target = d.method_refs[r].method;
-                    if matches!(ins, Instr::NewObj(_)) && !facts.is_ctor[target.index()] {
+                | Instr::LdToken(Token::Method(r)) => d.method_refs.get(r).ok_or(()).map(|mr| {
+                    if matches!(ins, Instr::NewObj(_)) && !facts.is_ctor[mr.method.index()] {
                         out.rules.push(ValidationError::new(
                             s,
-                            format!("instruction {i} of {}: newobj needs a constructor, not {}", mn(), names.method_name(d, target)),
+                            format!("instruction {i} of {}: newobj needs a constructor, not {}", mn(), names.method_name(d, mr.method)),
                         ));
                     }
-                    d.method_refs[r].owner
-                }
+                    Some(mr.owner)
+                }),
                 Instr::LdFld(r)
                 | Instr::LdFlda(r)
                 | Instr::StFld(r)
                 | Instr::LdSfld(r)
                 | Instr::LdSflda(r)
                 | Instr::StSfld(r)
-                | Instr::LdToken(Token::Field(r)) => {
-                    if !d.field_refs.contains(r) {
-                        out.ids.push(ValidationError::new(s, format!("instruction {i} refers to an entity that does not exist")));
-                        continue;
-                    }
-                    d.field_refs[r].owner
-                }
-                Instr::LdToken(Token::Type(t)) => {
-                    if !tref_ok(t) {
-                        out.ids.push(ValidationError::new(s, format!("instruction {i} refers to an entity that does not exist")));
-                        continue;
-                    }
-                    t
-                }
+                | Instr::LdToken(Token::Field(r)) => d.field_refs.get(r).ok_or(()).map(|fr| Some(fr.owner)),
+                Instr::LdToken(Token::Type(t)) => tref_ok(t).then_some(Some(t)).ok_or(()),
                 Instr::Box(t)
                 | Instr::UnboxAny(t)
                 | Instr::NewArr(t)
                 | Instr::CastClass(t)
                 | Instr::IsInst(t)
                 | Instr::InitObj(t)
-                | Instr::Constrained(t) => {
-                    if !tref_ok(t) {
-                        out.ids.push(ValidationError::new(s, format!("instruction {i} refers to an entity that does not exist")));
-                        continue;
-                    }
+                | Instr::Constrained(t) => tref_ok(t).then_some(Some(t)).ok_or(()).inspect(|_| {
                     if facts.vars_out_of_range(t, n_type_gp, n_meth_gp) {
                         let bad = var_out_of_range(d, t, n_type_gp, n_meth_gp).unwrap_or_default();
                         out.rules.push(ValidationError::new(
@@ -401,14 +381,8 @@ fn check_bodies(d: &ProgramData, names: &crate::names::Names, facts: &SigFacts, 
                             format!("instruction {i} of {} uses generic parameter {bad}, which is not declared", mn()),
                         ));
                     }
-                    t
-                }
-                Instr::LdStr(st) => {
-                    if !d.strings.contains(st) {
-                        out.ids.push(ValidationError::new(s, format!("instruction {i} refers to an entity that does not exist")));
-                    }
-                    continue;
-                }
+                }),
+                Instr::LdStr(st) => d.strings.contains(st).then_some(None).ok_or(()),
                 Instr::Br(t) | Instr::BrTrue(t) | Instr::BrFalse(t) => {
                     if t as usize >= body.instrs.len() {
                         out.rules.push(ValidationError::new(
@@ -416,7 +390,7 @@ fn check_bodies(d: &ProgramData, names: &crate::names::Names, facts: &SigFacts, 
                             format!("instruction {i} of {} branches to {t}, past the end of the body", mn()),
                         ));
                     }
-                    continue;
+                    Ok(None)
                 }
                 Instr::LdArg(a) | Instr::StArg(a) => {
                     if a as usize >= n_args {
@@ -425,7 +399,7 @@ fn check_bodies(d: &ProgramData, names: &crate::names::Names, facts: &SigFacts, 
                             format!("instruction {i} of {} uses argument {a}, but the method has {n_args}", mn()),
                         ));
                     }
-                    continue;
+                    Ok(None)
                 }
                 Instr::LdLoc(l) | Instr::StLoc(l) => {
                     if l as usize >= body.locals.len() {
@@ -434,12 +408,14 @@ fn check_bodies(d: &ProgramData, names: &crate::names::Names, facts: &SigFacts, 
                             format!("instruction {i} of {} uses local {l}, but the body declares {}", mn(), body.locals.len()),
                         ));
                     }
-                    continue;
+                    Ok(None)
                 }
-                _ => continue,
+                _ => Ok(None),
             };
-            if out.references.len() == before {
-                check_reference(d, names, facts, from, named, s, &mut out.references);
+            match named {
+                Err(()) => out.ids.push(ValidationError::new(s, format!("instruction {i} refers to an entity that does not exist"))),
+                Ok(Some(sig)) if out.references.len() == before => check_reference(d, names, facts, from, sig, s, &mut out.references),
+                Ok(_) => {}
             }
         }
     }
