@@ -606,6 +606,7 @@ struct Feed {
 }
 
 impl Feed {
+    /// The next chunk in order, waiting only when the worker has it in hand.
     fn take(&mut self, d: &BodyDecoder) -> Decoded {
         let want = self.next;
         self.next += 1;
