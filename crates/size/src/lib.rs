@@ -16,8 +16,13 @@ use serde::{Deserialize, Serialize};
 /// The number of features [`features`] returns.
 pub const N_FEATURES: usize = 2 + OP_GROUPS.len() + TAIL.len() + OP_GROUPS.len();
 
-/// The largest callee (bytes of IL) the Mono AOT compiler inlines (`INLINE_LENGTH_LIMIT`).
+/// The Mono AOT compiler inlines callees of fewer IL bytes than this (`INLINE_LENGTH_LIMIT` in
+/// `mono_method_check_inlining`).
 pub const INLINE_LIMIT: u32 = 20;
+
+/// How deep the features follow inlining into inlined bodies (Mono goes up to 10 levels; two
+/// were measured against none, docs/size-model.md).
+const INLINE_DEPTH: u32 = 2;
 
 const TAIL: [&str; 31] = [
     "clauses",
@@ -120,11 +125,53 @@ fn il_of(p: &Program, m: MethodId, table: Option<&[Option<IlFeatures>]>) -> Opti
     }
 }
 
-/// Whether the AOT compiler inlines a direct call from `caller` to `callee`: a small body, no
-/// exception clauses, not dispatched through a slot, not the caller itself.
+/// Whether the AOT compiler inlines a direct call from `caller` to `callee`: a body under
+/// [`INLINE_LIMIT`] bytes, no exception clauses, not dispatched through a slot, not the caller
+/// itself.
 fn inlined(p: &Program, caller: MethodId, callee: MethodId, il: &IlFeatures) -> bool {
     let c = &p.methods[callee];
-    callee != caller && c.body.is_some() && c.il_size <= INLINE_LIMIT && il.clauses == 0 && (!c.flags.is_virtual || c.flags.is_final)
+    callee != caller && c.body.is_some() && c.il_size < INLINE_LIMIT && il.clauses == 0 && (!c.flags.is_virtual || c.flags.is_final)
+}
+
+/// Whether `t` is `System.Exception` or derives from it (Mono does not inline their constructors).
+fn is_exception(p: &Program, t: TypeId) -> bool {
+    let mut cur = Some(t);
+    for _ in 0..64 {
+        let Some(x) = cur else { return false };
+        if p.types[x].name == "Exception" && p.types[x].namespace == "System" {
+            return true;
+        }
+        cur = p.types[x].base.and_then(|b| p.sig_def(b));
+    }
+    false
+}
+
+/// Adds the opcode counts of the callee of `ins` (a call, or a `newobj` of a type that is not an
+/// exception) when it is inlined into `caller`, and, `depth` levels down, of the callees inlined
+/// into it.
+fn add_inlined(
+    p: &Program,
+    caller: MethodId,
+    ins: &Instr,
+    table: Option<&[Option<IlFeatures>]>,
+    f: &mut [f64; N_FEATURES],
+    inl: usize,
+    depth: u32,
+) {
+    let (Instr::Call(r) | Instr::CallVirt(r) | Instr::NewObj(r)) = ins else { return };
+    let callee = p.method_refs[*r].method;
+    if matches!(ins, Instr::NewObj(_)) && is_exception(p, p.methods[callee].declaring_type) {
+        return;
+    }
+    let Some(cil) = il_of(p, callee, table).filter(|cil| inlined(p, caller, callee, cil)) else { return };
+    for (i, &c) in cil.counts.iter().enumerate() {
+        f[inl + i] += f64::from(c);
+    }
+    if let Some(body) = p.methods[callee].body.as_ref().filter(|_| depth > 0) {
+        for ins in &body.instrs {
+            add_inlined(p, callee, ins, table, f, inl, depth - 1);
+        }
+    }
 }
 
 /// The features of method `m`: from `il` (what the assembly reader counted in each method's raw
@@ -190,13 +237,7 @@ pub fn features(p: &Program, m: MethodId, il: Option<&[Option<IlFeatures>]>) -> 
                     f[t + 17] += 1.0;
                     f[t + 18] += f64::from(callee.il_size);
                 }
-                if !matches!(ins, Instr::NewObj(_)) {
-                    if let Some(cil) = il_of(p, mr.method, table).filter(|cil| inlined(p, m, mr.method, cil)) {
-                        for (i, &c) in cil.counts.iter().enumerate() {
-                            f[inl + i] += f64::from(c);
-                        }
-                    }
-                }
+                add_inlined(p, m, ins, table, &mut f, inl, INLINE_DEPTH);
                 f[t + 19] += callee.params.iter().filter(|x| is_value(x.ty)).count() as f64;
                 f[t + 24] += callee.params.iter().map(|x| struct_bytes(p, x.ty)).sum::<f64>() + struct_bytes(p, callee.ret);
                 let owner_is_struct = p.sig_def(mr.owner).is_some_and(|d| p.types[d].kind == TypeKind::Struct);
