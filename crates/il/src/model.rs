@@ -580,7 +580,48 @@ impl SimpleOp {
     }
 }
 
+/// The reference an instruction's operand holds: a method (calls, `newobj`, `ldftn`, `ldtoken`
+/// of a method), a field (field access, `ldtoken` of a field) or a type (`box`, casts, `newarr`,
+/// `initobj`, `constrained.`, `ldtoken` of a type).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OperandRef {
+    /// A method reference.
+    Method(MethodRefId),
+    /// A field reference.
+    Field(FieldRefId),
+    /// A type signature.
+    Type(TypeRefId),
+}
+
 impl Instr {
+    /// The method, field or type the instruction names, if any.
+    pub fn operand_ref(&self) -> Option<OperandRef> {
+        match *self {
+            Instr::Call(r)
+            | Instr::CallVirt(r)
+            | Instr::NewObj(r)
+            | Instr::LdFtn(r)
+            | Instr::LdVirtFtn(r)
+            | Instr::LdToken(Token::Method(r)) => Some(OperandRef::Method(r)),
+            Instr::LdFld(r)
+            | Instr::LdFlda(r)
+            | Instr::StFld(r)
+            | Instr::LdSfld(r)
+            | Instr::LdSflda(r)
+            | Instr::StSfld(r)
+            | Instr::LdToken(Token::Field(r)) => Some(OperandRef::Field(r)),
+            Instr::LdToken(Token::Type(t))
+            | Instr::Box(t)
+            | Instr::UnboxAny(t)
+            | Instr::NewArr(t)
+            | Instr::CastClass(t)
+            | Instr::IsInst(t)
+            | Instr::InitObj(t)
+            | Instr::Constrained(t) => Some(OperandRef::Type(t)),
+            _ => None,
+        }
+    }
+
     /// The encoded size of the instruction in bytes (ECMA-335 Partition III), used to estimate
     /// the IL size of bodies written in the text format.
     pub fn encoded_size(&self) -> u32 {

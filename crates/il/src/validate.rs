@@ -344,13 +344,8 @@ fn check_bodies(d: &ProgramData, names: &crate::names::Names, facts: &SigFacts, 
         for (i, ins) in body.instrs.iter().enumerate() {
             // The type the instruction names (for the reference check); `Err` when an id it holds
             // is out of range.
-            let named: Result<Option<TypeRefId>, ()> = match *ins {
-                Instr::Call(r)
-                | Instr::CallVirt(r)
-                | Instr::NewObj(r)
-                | Instr::LdFtn(r)
-                | Instr::LdVirtFtn(r)
-                | Instr::LdToken(Token::Method(r)) => d.method_refs.get(r).ok_or(()).map(|mr| {
+            let named: Result<Option<TypeRefId>, ()> = match ins.operand_ref() {
+                Some(OperandRef::Method(r)) => d.method_refs.get(r).ok_or(()).map(|mr| {
                     if matches!(ins, Instr::NewObj(_)) && !facts.is_ctor[mr.method.index()] {
                         out.rules.push(ValidationError::new(
                             s,
@@ -359,22 +354,11 @@ fn check_bodies(d: &ProgramData, names: &crate::names::Names, facts: &SigFacts, 
                     }
                     Some(mr.owner)
                 }),
-                Instr::LdFld(r)
-                | Instr::LdFlda(r)
-                | Instr::StFld(r)
-                | Instr::LdSfld(r)
-                | Instr::LdSflda(r)
-                | Instr::StSfld(r)
-                | Instr::LdToken(Token::Field(r)) => d.field_refs.get(r).ok_or(()).map(|fr| Some(fr.owner)),
-                Instr::LdToken(Token::Type(t)) => tref_ok(t).then_some(Some(t)).ok_or(()),
-                Instr::Box(t)
-                | Instr::UnboxAny(t)
-                | Instr::NewArr(t)
-                | Instr::CastClass(t)
-                | Instr::IsInst(t)
-                | Instr::InitObj(t)
-                | Instr::Constrained(t) => tref_ok(t).then_some(Some(t)).ok_or(()).inspect(|_| {
-                    if facts.vars_out_of_range(t, n_type_gp, n_meth_gp) {
+                Some(OperandRef::Field(r)) => d.field_refs.get(r).ok_or(()).map(|fr| Some(fr.owner)),
+                // Type operands other than `ldtoken`'s must use only the generic parameters the
+                // method and its type declare.
+                Some(OperandRef::Type(t)) => tref_ok(t).then_some(Some(t)).ok_or(()).inspect(|_| {
+                    if !matches!(ins, Instr::LdToken(_)) && facts.vars_out_of_range(t, n_type_gp, n_meth_gp) {
                         let bad = var_out_of_range(d, t, n_type_gp, n_meth_gp).unwrap_or_default();
                         out.rules.push(ValidationError::new(
                             s,
@@ -382,35 +366,37 @@ fn check_bodies(d: &ProgramData, names: &crate::names::Names, facts: &SigFacts, 
                         ));
                     }
                 }),
-                Instr::LdStr(st) => d.strings.contains(st).then_some(None).ok_or(()),
-                Instr::Br(t) | Instr::BrTrue(t) | Instr::BrFalse(t) => {
-                    if t as usize >= body.instrs.len() {
-                        out.rules.push(ValidationError::new(
-                            s,
-                            format!("instruction {i} of {} branches to {t}, past the end of the body", mn()),
-                        ));
+                None => match *ins {
+                    Instr::LdStr(st) => d.strings.contains(st).then_some(None).ok_or(()),
+                    Instr::Br(t) | Instr::BrTrue(t) | Instr::BrFalse(t) => {
+                        if t as usize >= body.instrs.len() {
+                            out.rules.push(ValidationError::new(
+                                s,
+                                format!("instruction {i} of {} branches to {t}, past the end of the body", mn()),
+                            ));
+                        }
+                        Ok(None)
                     }
-                    Ok(None)
-                }
-                Instr::LdArg(a) | Instr::StArg(a) => {
-                    if a as usize >= n_args {
-                        out.rules.push(ValidationError::new(
-                            s,
-                            format!("instruction {i} of {} uses argument {a}, but the method has {n_args}", mn()),
-                        ));
+                    Instr::LdArg(a) | Instr::StArg(a) => {
+                        if a as usize >= n_args {
+                            out.rules.push(ValidationError::new(
+                                s,
+                                format!("instruction {i} of {} uses argument {a}, but the method has {n_args}", mn()),
+                            ));
+                        }
+                        Ok(None)
                     }
-                    Ok(None)
-                }
-                Instr::LdLoc(l) | Instr::StLoc(l) => {
-                    if l as usize >= body.locals.len() {
-                        out.rules.push(ValidationError::new(
-                            s,
-                            format!("instruction {i} of {} uses local {l}, but the body declares {}", mn(), body.locals.len()),
-                        ));
+                    Instr::LdLoc(l) | Instr::StLoc(l) => {
+                        if l as usize >= body.locals.len() {
+                            out.rules.push(ValidationError::new(
+                                s,
+                                format!("instruction {i} of {} uses local {l}, but the body declares {}", mn(), body.locals.len()),
+                            ));
+                        }
+                        Ok(None)
                     }
-                    Ok(None)
-                }
-                _ => Ok(None),
+                    _ => Ok(None),
+                },
             };
             match named {
                 Err(()) => out.ids.push(ValidationError::new(s, format!("instruction {i} refers to an entity that does not exist"))),

@@ -226,34 +226,16 @@ impl Instantiations {
     fn operand_keys(&mut self, p: &Program, ins: &Instr, targs: &[u32], margs: &[u32]) -> Vec<InstKey> {
         let mut sigs = Vec::new();
         let mut method = None;
-        match *ins {
-            Instr::Call(r)
-            | Instr::CallVirt(r)
-            | Instr::NewObj(r)
-            | Instr::LdFtn(r)
-            | Instr::LdVirtFtn(r)
-            | Instr::LdToken(Token::Method(r)) => {
+        match ins.operand_ref() {
+            Some(OperandRef::Method(r)) => {
                 let mr = &p.method_refs[r];
                 sigs.push(mr.owner.as_u32());
                 sigs.extend(mr.generic_args.iter().map(|a| a.as_u32()));
                 method = Some(r);
             }
-            Instr::LdFld(r)
-            | Instr::LdFlda(r)
-            | Instr::StFld(r)
-            | Instr::LdSfld(r)
-            | Instr::LdSflda(r)
-            | Instr::StSfld(r)
-            | Instr::LdToken(Token::Field(r)) => sigs.push(p.field_refs[r].owner.as_u32()),
-            Instr::LdToken(Token::Type(t))
-            | Instr::Box(t)
-            | Instr::UnboxAny(t)
-            | Instr::NewArr(t)
-            | Instr::CastClass(t)
-            | Instr::IsInst(t)
-            | Instr::InitObj(t)
-            | Instr::Constrained(t) => sigs.push(t.as_u32()),
-            _ => return Vec::new(),
+            Some(OperandRef::Field(r)) => sigs.push(p.field_refs[r].owner.as_u32()),
+            Some(OperandRef::Type(t)) => sigs.push(t.as_u32()),
+            None => return Vec::new(),
         }
         let mut out = Vec::new();
         let substituted: Vec<u32> =
@@ -435,60 +417,24 @@ impl Instantiations {
 /// True when an instruction's operand could name a generic instantiation (cheap pre-filter over
 /// per-reference tables).
 fn names_instantiation(ins: &Instr, tref_inst: &[bool], mref_inst: &[bool], fref_inst: &[bool]) -> bool {
-    match *ins {
-        Instr::Call(r)
-        | Instr::CallVirt(r)
-        | Instr::NewObj(r)
-        | Instr::LdFtn(r)
-        | Instr::LdVirtFtn(r)
-        | Instr::LdToken(Token::Method(r)) => mref_inst[r.index()],
-        Instr::LdFld(r)
-        | Instr::LdFlda(r)
-        | Instr::StFld(r)
-        | Instr::LdSfld(r)
-        | Instr::LdSflda(r)
-        | Instr::StSfld(r)
-        | Instr::LdToken(Token::Field(r)) => fref_inst[r.index()],
-        Instr::LdToken(Token::Type(t))
-        | Instr::Box(t)
-        | Instr::UnboxAny(t)
-        | Instr::NewArr(t)
-        | Instr::CastClass(t)
-        | Instr::IsInst(t)
-        | Instr::InitObj(t)
-        | Instr::Constrained(t) => tref_inst[t.index()],
-        _ => false,
+    match ins.operand_ref() {
+        Some(OperandRef::Method(r)) => mref_inst[r.index()],
+        Some(OperandRef::Field(r)) => fref_inst[r.index()],
+        Some(OperandRef::Type(t)) => tref_inst[t.index()],
+        None => false,
     }
 }
 
 /// True when an instruction's operand mentions a generic parameter (`closed` is per program
 /// signature).
 fn is_open(p: &Program, closed: &[bool], ins: &Instr) -> bool {
-    match *ins {
-        Instr::Box(t)
-        | Instr::LdToken(Token::Type(t))
-        | Instr::CastClass(t)
-        | Instr::IsInst(t)
-        | Instr::UnboxAny(t)
-        | Instr::InitObj(t)
-        | Instr::Constrained(t)
-        | Instr::NewArr(t) => !closed[t.index()],
-        Instr::Call(r)
-        | Instr::CallVirt(r)
-        | Instr::NewObj(r)
-        | Instr::LdFtn(r)
-        | Instr::LdVirtFtn(r)
-        | Instr::LdToken(Token::Method(r)) => {
+    match ins.operand_ref() {
+        Some(OperandRef::Type(t)) => !closed[t.index()],
+        Some(OperandRef::Method(r)) => {
             let mr = &p.method_refs[r];
             !closed[mr.owner.index()] || mr.generic_args.iter().any(|a| !closed[a.index()])
         }
-        Instr::LdFld(r)
-        | Instr::LdFlda(r)
-        | Instr::StFld(r)
-        | Instr::LdSfld(r)
-        | Instr::LdSflda(r)
-        | Instr::StSfld(r)
-        | Instr::LdToken(Token::Field(r)) => !closed[p.field_refs[r].owner.index()],
-        _ => false,
+        Some(OperandRef::Field(r)) => !closed[p.field_refs[r].owner.index()],
+        None => false,
     }
 }
