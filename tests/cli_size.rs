@@ -65,6 +65,14 @@ fn calibrate_fits_and_cross_validates() {
     assert_eq!(size.code, 0, "{}", size.stderr);
     let bad = aotsim(&["size", "examples/webapi.il", "--profile", "no-such-profile"]);
     assert_eq!(bad.code, 2);
+    // A profile fitted on another feature set (here: one feature fewer) is refused, not misread.
+    let mut v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).expect("profile")).expect("json");
+    v["weights"].as_array_mut().expect("weights").pop();
+    let old = dir.join("old.json");
+    std::fs::write(&old, v.to_string()).expect("write");
+    let refused = aotsim(&["size", "examples/webapi.il", "--profile", old.to_str().expect("utf8")]);
+    assert_eq!(refused.code, 2, "{}", refused.stdout);
+    assert!(refused.stderr.contains("was fitted on") && refused.stderr.contains("refit it"), "{}", refused.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -181,7 +181,9 @@ pub fn load_profile(name: &str) -> anyhow::Result<Profile> {
     }
     let text = std::fs::read_to_string(name)
         .map_err(|e| bad(vec![format!("--profile {name}: not a built-in profile, and cannot read it: {e}")]))?;
-    serde_json::from_str(&text).map_err(|e| bad(vec![format!("{name}: not a profile: {e}")]))
+    let profile: Profile = serde_json::from_str(&text).map_err(|e| bad(vec![format!("{name}: not a profile: {e}")]))?;
+    profile.check_features().map_err(|e| bad(vec![format!("{name}: {e}")]))?;
+    Ok(profile)
 }
 
 pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {

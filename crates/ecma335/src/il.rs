@@ -369,12 +369,13 @@ pub fn group(op: Opcode) -> usize {
     }
 }
 
-/// Counts `raw`'s opcodes by group and takes the clauses and max stack of `body`.
-pub fn il_features(body: &MethodBody, raw: &[RawInstr]) -> IlFeatures {
+/// Counts `raw`'s opcodes by group and takes the clauses and max stack of `body`; `hints` are
+/// the method's flags the compiler reads ([`IlFeatures::hints`]).
+pub fn il_features(body: &MethodBody, raw: &[RawInstr], hints: u8) -> IlFeatures {
     let mut counts = [0u16; OP_GROUPS.len()];
     for r in raw {
         let c = &mut counts[group(r.op)];
         *c = c.saturating_add(1);
     }
-    IlFeatures { counts, clauses: body.clauses.len().min(u16::MAX as usize) as u16, max_stack: body.max_stack }
+    IlFeatures { counts, clauses: body.clauses.len().min(u16::MAX as usize) as u16, max_stack: body.max_stack, hints }
 }

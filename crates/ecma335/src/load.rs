@@ -264,10 +264,13 @@ struct ModState<'a> {
     /// GenericParam row → (owner is a method, owner id, number).
     gparams: Vec<Option<(bool, u32, u16)>>,
     extra_refs: FxHashSet<AssemblyId>,
+    /// The reference of MethodDef row 1 and of Field row 1: every row has one, in row order
+    /// ([`Lowerer::own_refs`]).
+    method_ref_base: u32,
+    field_ref_base: u32,
+    /// The signature `Def(type)` of TypeDef row 1: every row has one, in row order.
+    type_ref_base: u32,
     /// Memos of what body tokens lower to, so each distinct token is resolved once.
-    def_method_refs: Vec<Option<MethodRefId>>,
-    def_field_refs: Vec<Option<FieldRefId>>,
-    def_type_sigs: Vec<Option<TypeRefId>>,
     ref_type_sigs: Vec<Option<TypeRefId>>,
     user_strings: FxHashMap<u32, StringId>,
     locals: FxHashMap<u32, Vec<TypeRefId>>,
@@ -404,6 +407,12 @@ struct BodyDecoder<'m, 'a> {
     mods: &'m [Mod<'a>],
     /// Per module, the id of its first method.
     method_base: Vec<u32>,
+    /// Per module, the reference id of its MethodDef row 1 and Field row 1
+    /// ([`Lowerer::own_refs`]).
+    method_ref_base: Vec<u32>,
+    field_ref_base: Vec<u32>,
+    /// Per module, the signature id of `Def` of its TypeDef row 1 ([`Lowerer::own_type_refs`]).
+    type_ref_base: Vec<u32>,
     /// The MethodDef rows with a body, module by module.
     jobs: Vec<u32>,
     /// Runs of `jobs`, each in one module.
@@ -411,6 +420,9 @@ struct BodyDecoder<'m, 'a> {
     /// The next chunk nobody has claimed.
     next: std::sync::atomic::AtomicUsize,
     want_features: bool,
+    /// With the features: per module, by MethodDef row, whether the declaring type is
+    /// `beforefieldinit` (index 0 unused).
+    before_field_init: Vec<Vec<bool>>,
 }
 
 #[derive(Clone, Copy)]
@@ -443,16 +455,25 @@ struct DecodedBody {
 }
 
 impl<'m, 'a> BodyDecoder<'m, 'a> {
-    fn new(mods: &'m [Mod<'a>], want_features: bool) -> Self {
+    /// `type_refs`: how many signatures exist before the types' own (`Def(type)`, one per type
+    /// in order, [`Lowerer::own_type_refs`]).
+    fn new(mods: &'m [Mod<'a>], want_features: bool, type_refs: u32) -> Self {
         let mut jobs = Vec::new();
         let mut chunks = Vec::new();
         let mut method_base = Vec::with_capacity(mods.len());
-        let mut methods = 0;
+        let mut field_ref_base = Vec::with_capacity(mods.len());
+        let mut type_ref_base = Vec::with_capacity(mods.len());
+        let (mut methods, mut fields, mut types) = (0, 0, type_refs);
         for (m, md) in mods.iter().enumerate() {
             let mt = md.md.table(tid::METHOD_DEF);
-            // Members declares the methods of each module in row order, after the modules before.
+            // Members declares the methods of each module in row order, after the modules before,
+            // and then their references, in the same order.
             method_base.push(methods);
             methods += mt.rows;
+            field_ref_base.push(fields);
+            fields += md.md.table(tid::FIELD).rows;
+            type_ref_base.push(types);
+            types += md.md.table(tid::TYPE_DEF).rows;
             let first = jobs.len();
             for r in 1..=mt.rows {
                 let (rva, impl_flags, flags) = (mt.get(r, 0), mt.get(r, 1), mt.get(r, 2));
@@ -466,7 +487,19 @@ impl<'m, 'a> BodyDecoder<'m, 'a> {
                 end: (start + BODY_CHUNK).min(jobs.len()),
             }));
         }
-        BodyDecoder { mods, method_base, jobs, chunks, next: std::sync::atomic::AtomicUsize::new(0), want_features }
+        let before_field_init = if want_features { mods.iter().map(|md| before_field_init(&md.md)).collect() } else { Vec::new() };
+        BodyDecoder {
+            mods,
+            method_ref_base: method_base.clone(),
+            method_base,
+            field_ref_base,
+            type_ref_base,
+            jobs,
+            chunks,
+            next: std::sync::atomic::AtomicUsize::new(0),
+            want_features,
+            before_field_init,
+        }
     }
 
     /// Claims the next undecoded chunk.
@@ -528,13 +561,32 @@ impl<'m, 'a> BodyDecoder<'m, 'a> {
         })?;
         s.raw.clear();
         il::decode(body.code, &mut s.raw).map_err(|(o, c)| at_body(o, c))?;
-        let features = self.want_features.then(|| crate::il::il_features(&body, &s.raw));
+        let features = self.want_features.then(|| {
+            let mt = md.table(tid::METHOD_DEF);
+            let (impl_flags, flags) = (mt.get(row, 1), mt.get(row, 2));
+            // NoInlining, Synchronized, InternalCall; the Runtime code type; PInvokeImpl.
+            let never = impl_flags & (0x0008 | 0x0020 | 0x1000) != 0 || impl_flags & 3 == 3 || flags & 0x2000 != 0;
+            let mut hints = if never { IlFeatures::NO_INLINE } else { 0 };
+            if impl_flags & 0x0100 != 0 {
+                hints |= IlFeatures::ALWAYS_INLINE;
+            }
+            if self.before_field_init[m].get(row as usize).copied().unwrap_or(false) {
+                hints |= IlFeatures::BEFORE_FIELD_INIT;
+            }
+            crate::il::il_features(&body, &s.raw, hints)
+        });
         let n_locals = match body.locals_token {
             0 => 0,
             tok => local_sig(md, tok).map_err(|b| at_body(0, format!("locals: {}", b.cause)))?.1,
         };
         let first_pending = pending.len() as u32;
-        let instrs = lower_plain(body.code.len(), s, pending).map_err(|(o, c)| at_body(o, c))?;
+        let own = OwnRefs {
+            md,
+            method_ref_base: self.method_ref_base[m],
+            field_ref_base: self.field_ref_base[m],
+            type_ref_base: self.type_ref_base[m],
+        };
+        let instrs = lower_plain(body.code.len(), s, pending, &own).map_err(|(o, c)| at_body(o, c))?;
         let n_args = arg_count(md, md.table(tid::METHOD_DEF).get(row, 4)).map_err(|b| err(Bad::row("MethodDef", row, b.cause)))?;
         for ins in &instrs {
             let bad = match *ins {
@@ -557,6 +609,22 @@ impl<'m, 'a> BodyDecoder<'m, 'a> {
             features,
         })
     }
+}
+
+/// By MethodDef row, whether the TypeDef whose method list holds it is `beforefieldinit`
+/// (lists out of order are reported by [`Lowerer::members`]; here they only leave rows false).
+fn before_field_init(md: &Metadata) -> Vec<bool> {
+    let (td, mt) = (md.table(tid::TYPE_DEF), md.table(tid::METHOD_DEF));
+    let mut v = vec![false; mt.rows as usize + 1];
+    for r in 1..=td.rows {
+        if td.get(r, 0) & 0x0010_0000 != 0 {
+            let (start, end) = run(td, r, 5, mt.rows);
+            for x in v.iter_mut().take(end as usize).skip(start as usize) {
+                *x = true;
+            }
+        }
+    }
+    v
 }
 
 /// The arguments a method signature blob declares, `this` included.
@@ -657,9 +725,81 @@ fn local_sig<'a>(md: &Metadata<'a>, token: u32) -> R<(Cur<'a>, usize)> {
     Ok((c, n as usize))
 }
 
-/// Lowers the decoded instructions in `s.raw` that need no metadata: those that name a token
-/// become `Stack` placeholders recorded in `pending`. Branches are bound to instruction indexes.
-fn lower_plain(code_len: usize, s: &mut Scratch, pending: &mut Vec<Pending>) -> Result<Vec<Instr>, (u32, String)> {
+/// What a body decoder knows of a module's own types and members: the reference ids of its
+/// MethodDef and Field rows ([`Lowerer::own_refs`]) and the signatures of its TypeDef rows
+/// ([`Lowerer::own_type_refs`]).
+struct OwnRefs<'m, 'a> {
+    md: &'m Metadata<'a>,
+    method_ref_base: u32,
+    field_ref_base: u32,
+    type_ref_base: u32,
+}
+
+impl OwnRefs<'_, '_> {
+    /// `op` with a MethodDef, Field or TypeDef token `tok`, lowered; `None` for any other token.
+    fn lower(&self, op: u16, tok: u32) -> Option<Result<Instr, String>> {
+        let row = tok & 0x00ff_ffff;
+        match (op, (tok >> 24) as usize) {
+            (0x28 | 0x6f | 0x73 | 0xfe06 | 0xfe07 | 0xd0, tid::METHOD_DEF) => {
+                let mt = self.md.table(tid::METHOD_DEF);
+                if !mt.has(row) {
+                    return Some(Err(format!("token 0x{tok:08x} is not a method")));
+                }
+                let r = MethodRefId::new((self.method_ref_base + row - 1) as usize);
+                Some(Ok(match op {
+                    0x28 => Instr::Call(r),
+                    0x6f => Instr::CallVirt(r),
+                    0x73 => {
+                        if !matches!(self.md.string(mt.get(row, 3)), Ok(".ctor")) {
+                            return Some(Err("newobj of a method that is not a constructor".into()));
+                        }
+                        Instr::NewObj(r)
+                    }
+                    0xfe06 => Instr::LdFtn(r),
+                    0xfe07 => Instr::LdVirtFtn(r),
+                    _ => Instr::LdToken(Token::Method(r)),
+                }))
+            }
+            (0x7b..=0x80 | 0xd0, tid::FIELD) => {
+                if !self.md.table(tid::FIELD).has(row) {
+                    return Some(Err(format!("field token 0x{tok:08x} names no row")));
+                }
+                let f = FieldRefId::new((self.field_ref_base + row - 1) as usize);
+                Some(Ok(match op {
+                    0x7b => Instr::LdFld(f),
+                    0x7c => Instr::LdFlda(f),
+                    0x7d => Instr::StFld(f),
+                    0x7e => Instr::LdSfld(f),
+                    0x7f => Instr::LdSflda(f),
+                    0x80 => Instr::StSfld(f),
+                    _ => Instr::LdToken(Token::Field(f)),
+                }))
+            }
+            (0x74 | 0x75 | 0x79 | 0x8c | 0x8d | 0xa5 | 0xfe15 | 0xfe16 | 0xd0, tid::TYPE_DEF) => {
+                if !self.md.table(tid::TYPE_DEF).has(row) {
+                    return Some(Err(format!("type token 0x{tok:08x} names no row")));
+                }
+                let t = TypeRefId::new((self.type_ref_base + row - 1) as usize);
+                Some(Ok(match op {
+                    0x74 => Instr::CastClass(t),
+                    0x75 => Instr::IsInst(t),
+                    0x79 | 0xa5 => Instr::UnboxAny(t),
+                    0x8c => Instr::Box(t),
+                    0x8d => Instr::NewArr(t),
+                    0xfe15 => Instr::InitObj(t),
+                    0xfe16 => Instr::Constrained(t),
+                    _ => Instr::LdToken(Token::Type(t)),
+                }))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Lowers the decoded instructions in `s.raw` that need no metadata but `own`: those that name
+/// a token other than the module's own methods and fields become `Stack` placeholders recorded
+/// in `pending`. Branches are bound to instruction indexes.
+fn lower_plain(code_len: usize, s: &mut Scratch, pending: &mut Vec<Pending>, own: &OwnRefs) -> Result<Vec<Instr>, (u32, String)> {
     let Scratch { raw, starts, branches } = s;
     starts.clear();
     branches.clear();
@@ -692,8 +832,13 @@ fn lower_plain(code_len: usize, s: &mut Scratch, pending: &mut Vec<Pending>) -> 
             0x27 => Instr::Stack { pops: 0, pushes: 0 },
             0x28 | 0x29 | 0x6f | 0x72..=0x75 | 0x79 | 0x7b..=0x80 | 0x8c | 0x8d | 0xa5 | 0xd0 | 0xfe06 | 0xfe07 | 0xfe15 | 0xfe16 => {
                 let Operand::Token(token) = ri.operand else { unreachable!("these opcodes take a token") };
-                pending.push(Pending { index: out.len() as u32, offset: at, op: ri.op, token });
-                Instr::Stack { pops: 0, pushes: 0 }
+                match own.lower(ri.op, token) {
+                    Some(lowered) => lowered.map_err(|cause| (at, cause))?,
+                    None => {
+                        pending.push(Pending { index: out.len() as u32, offset: at, op: ri.op, token });
+                        Instr::Stack { pops: 0, pushes: 0 }
+                    }
+                }
             }
             0x2a => Instr::Ret,
             0x2b | 0x38 | 0xdd | 0xde | 0x2c | 0x39 | 0x2d | 0x3a => {
@@ -808,13 +953,17 @@ impl<'m, 'a> Lowerer<'m, 'a> {
         }
         let rows = |t: usize| mods.iter().map(|md| md.md.table(t).rows as usize).sum::<usize>();
         self.b.reserve(rows(tid::TYPE_DEF), rows(tid::METHOD_DEF), rows(tid::FIELD));
-        // References: one per MemberRef and MethodSpec row and one per method or field a body
-        // names (the calibration assemblies: 59,312 method and 28,981 field references from
-        // 21,950 MemberRef, 2,828 MethodSpec, 90,184 MethodDef and 54,056 Field rows).
-        self.b.reserve_refs(rows(tid::MEMBER_REF) + rows(tid::METHOD_SPEC) + rows(tid::METHOD_DEF) / 3, rows(tid::FIELD) / 2);
+        // References: one per MethodDef and Field row (`own_refs`), and at most one per MemberRef
+        // and MethodSpec row.
+        self.b.reserve_refs(
+            rows(tid::METHOD_DEF),
+            rows(tid::FIELD),
+            rows(tid::MEMBER_REF) + rows(tid::METHOD_SPEC),
+            rows(tid::MEMBER_REF) / 4,
+        );
         // A second core reads the members' names and then decodes the method bodies while this
         // one declares types and members and then resolves the bodies' tokens.
-        let bodies = BodyDecoder::new(mods, self.il_features.is_some());
+        let bodies = BodyDecoder::new(mods, self.il_features.is_some(), self.b.data().type_refs.len() as u32);
         std::thread::scope(|s| -> Result<(), Error> {
             let (tx, rx) = std::sync::mpsc::channel();
             let (names_tx, names_rx) = std::sync::mpsc::channel();
@@ -825,6 +974,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                 for m in 0..mods.len() {
                     self.declare_types(m).map_err(|b| self.err(m, b))?;
                 }
+                self.own_type_refs(&bodies.type_ref_base)?;
                 for (m, md) in mods.iter().enumerate() {
                     for r in 1..=md.md.table(tid::TYPE_REF).rows {
                         self.typeref(m, r, 0);
@@ -837,8 +987,10 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                     // The worker sends every module's names before anything else; it stops
                     // early only by panicking, which the join re-raises.
                     let names = names_rx.recv().expect("the worker sends every module's member names");
+                    self.own_refs(m, bodies.method_ref_base[m], bodies.field_ref_base[m], false)?;
                     self.members(m, names).map_err(|b| self.err(m, b))?;
                     debug_assert_eq!(self.st[m].method_base, bodies.method_base[m]);
+                    self.own_refs(m, bodies.method_ref_base[m], bodies.field_ref_base[m], true)?;
                 }
                 for m in 0..mods.len() {
                     self.method_impls(m).map_err(|b| self.err(m, b))?;
@@ -1024,19 +1176,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
     fn type_token(&mut self, m: usize, table: usize, row: u32, depth: u32) -> R<TypeRefId> {
         let md = &self.mods[m].md;
         match table {
-            tid::TYPE_DEF if md.table(tid::TYPE_DEF).has(row) => {
-                if let Some(Some(s)) = self.st[m].def_type_sigs.get(row as usize) {
-                    return Ok(*s);
-                }
-                let t = TypeId::new((self.st[m].type_base + row - 1) as usize);
-                let s = self.b.type_ref(TypeSig::Def(t));
-                let memo = &mut self.st[m].def_type_sigs;
-                if memo.is_empty() {
-                    memo.resize(md.table(tid::TYPE_DEF).rows as usize + 1, None);
-                }
-                memo[row as usize] = Some(s);
-                Ok(s)
-            }
+            tid::TYPE_DEF if md.table(tid::TYPE_DEF).has(row) => Ok(TypeRefId::new((self.st[m].type_ref_base + row - 1) as usize)),
             tid::TYPE_REF if md.table(tid::TYPE_REF).has(row) => {
                 if let Some(Some(s)) = self.st[m].ref_type_sigs.get(row as usize) {
                     return Ok(*s);
@@ -1279,6 +1419,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
         let (mut next_field, mut next_method) = (1u32, 1u32);
         for r in 1..=td.rows {
             let t = TypeId::new((base + r - 1) as usize);
+            let own_sig = TypeRefId::new((self.st[m].type_ref_base + r - 1) as usize);
             let (fs, fe) = run(td, r, 4, ft.rows);
             let (ms, me) = run(td, r, 5, mt.rows);
             if fs > fe || fe > ft.rows + 1 || fs < next_field {
@@ -1297,6 +1438,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                 let name = MemberNames::take(&mut names.fields, f, md, ft.get(f, 1))?;
                 let ty = self.field_sig(m, ft.get(f, 2)).map_err(|b| Bad::row("Field", f, b.cause))?;
                 let id = self.b.add_field(t, name, ty);
+                self.b.own_field_ref(FieldRef { owner: own_sig, field: id });
                 let fd = self.b.field_mut(id);
                 fd.visibility = visibility(flags);
                 fd.is_static = flags & 0x10 != 0;
@@ -1336,6 +1478,9 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                 md_.params = params;
                 md_.generic_params =
                     (0..sig.generic).map(|i| GenericParam { name: format!("M{i}"), attributes: Vec::new(), default_ctor: false }).collect();
+                // The method's own reference, as its module's bodies name it ([`Lowerer::own_refs`]).
+                let generic_args = (0..sig.generic).map(|i| self.b.type_ref(TypeSig::MVar(i as u16))).collect();
+                self.b.own_method_ref(MethodRef { owner: own_sig, method: id, generic_args });
             }
         }
         if next_field != ft.rows + 1 || next_method != mt.rows + 1 {
@@ -1398,6 +1543,43 @@ impl<'m, 'a> Lowerer<'m, 'a> {
             properties: self.st[m].props.iter().enumerate().filter_map(|(r, p)| p.map(|p| (p, r as u32))).collect(),
             events: self.st[m].events.iter().enumerate().filter_map(|(r, e)| e.map(|e| (e, r as u32))).collect(),
         });
+        Ok(())
+    }
+
+    /// Interns `Def(type)` for every type of every module, in order, before any other signature
+    /// names a type, so that TypeDef tokens map to signatures by arithmetic (in bodies, on the
+    /// worker too): they must come out at the ids the body decoder counted.
+    fn own_type_refs(&mut self, expected: &[u32]) -> Result<(), Error> {
+        let first = self.b.data().type_refs.len();
+        let n = self.b.data().types.len();
+        for t in (0..n).map(TypeId::new) {
+            self.b.type_ref(TypeSig::Def(t));
+        }
+        if self.b.data().type_refs.len() != first + n {
+            return Err(self.err(0, Bad::at(0, "internal: a type's signature was interned before the types were declared")));
+        }
+        for m in 0..self.mods.len() {
+            self.st[m].type_ref_base = (first as u32) + self.st[m].type_base;
+            if expected.get(m) != Some(&self.st[m].type_ref_base) {
+                return Err(self.err(m, Bad::at(0, "internal: the body decoder counted the types' signatures differently")));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks that module `m`'s own references (one per MethodDef and Field row, made by
+    /// [`Lowerer::members`] as it declares them, in row order) start (`done`: end) at the ids
+    /// the body decoder counted: no other reference exists before every module's members are
+    /// declared, so a body's MethodDef and Field tokens map to references by arithmetic.
+    fn own_refs(&mut self, m: usize, method_ref_base: u32, field_ref_base: u32, done: bool) -> Result<(), Error> {
+        let md = &self.mods[m].md;
+        let (n_methods, n_fields) = if done { (md.table(tid::METHOD_DEF).rows, md.table(tid::FIELD).rows) } else { (0, 0) };
+        let d = self.b.data();
+        if d.method_refs.len() as u32 != method_ref_base + n_methods || d.field_refs.len() as u32 != field_ref_base + n_fields {
+            return Err(self.err(m, Bad::at(0, "internal: the member references are not one per MethodDef and Field row, in order")));
+        }
+        self.st[m].method_ref_base = method_ref_base;
+        self.st[m].field_ref_base = field_ref_base;
         Ok(())
     }
 
@@ -1631,22 +1813,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
         let row = token & 0x00ff_ffff;
         match (token >> 24) as usize {
             tid::METHOD_DEF if self.mods[m].md.table(tid::METHOD_DEF).has(row) => {
-                if let Some(Some(r)) = self.st[m].def_method_refs.get(row as usize) {
-                    return Ok(Member::Method(*r));
-                }
-                let id = MethodId::new((self.st[m].method_base + row - 1) as usize);
-                let md = &self.b.data().methods[id];
-                let t = md.declaring_type;
-                let n = md.generic_params.len();
-                let owner = self.b.type_ref(TypeSig::Def(t));
-                let generic_args = (0..n).map(|i| self.b.type_ref(TypeSig::MVar(i as u16))).collect();
-                let r = self.b.method_ref(MethodRef { owner, method: id, generic_args });
-                let memo = &mut self.st[m].def_method_refs;
-                if memo.is_empty() {
-                    memo.resize(self.mods[m].md.table(tid::METHOD_DEF).rows as usize + 1, None);
-                }
-                memo[row as usize] = Some(r);
-                Ok(Member::Method(r))
+                Ok(Member::Method(MethodRefId::new((self.st[m].method_ref_base + row - 1) as usize)))
             }
             tid::MEMBER_REF => self.memberref(m, row),
             _ => Err(Bad::at(0, format!("token 0x{token:08x} is not a method"))),
@@ -1769,7 +1936,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                     None => {
                         let s =
                             self.mods[m].md.user_string(idx).ok_or_else(|| (at, format!("user string 0x{tok:08x} lies outside #US")))?;
-                        let id = self.b.string(&s);
+                        let id = self.b.string(s);
                         self.st[m].user_strings.insert(idx, id);
                         Instr::LdStr(id)
                     }
@@ -1858,18 +2025,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
         if !self.mods[m].md.table(tid::FIELD).has(row) {
             return Err(Bad::at(0, format!("field token 0x{tok:08x} names no row")));
         }
-        if let Some(Some(r)) = self.st[m].def_field_refs.get(row as usize) {
-            return Ok(*r);
-        }
-        let id = FieldId::new((self.st[m].field_base + row - 1) as usize);
-        let owner = self.b.type_ref(TypeSig::Def(self.b.data().fields[id].declaring_type));
-        let r = self.b.field_ref(FieldRef { owner, field: id });
-        let memo = &mut self.st[m].def_field_refs;
-        if memo.is_empty() {
-            memo.resize(self.mods[m].md.table(tid::FIELD).rows as usize + 1, None);
-        }
-        memo[row as usize] = Some(r);
-        Ok(r)
+        Ok(FieldRefId::new((self.st[m].field_ref_base + row - 1) as usize))
     }
 
     fn memberref_is_field(&self, m: usize, tok: u32) -> bool {

@@ -382,6 +382,11 @@ impl<'a> Metadata<'a> {
         let rest = self.user_strings.get(idx as usize..)?;
         let (len, n) = compressed_u32(rest)?;
         let bytes = rest.get(n..n + len as usize)?;
+        // UTF-16LE; most strings are ASCII, whose high bytes are zero.
+        let pairs = bytes.chunks_exact(2);
+        if pairs.clone().all(|c| c[0] < 0x80 && c[1] == 0) {
+            return Some(pairs.map(|c| char::from(c[0])).collect());
+        }
         let units: Vec<u16> = bytes.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
         Some(String::from_utf16_lossy(&units))
     }

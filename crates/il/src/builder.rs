@@ -14,6 +14,11 @@ pub(crate) struct Interner {
     method_refs: HashMap<MethodRef, MethodRefId>,
     field_refs: HashMap<FieldRef, FieldRefId>,
     strings: HashMap<String, StringId>,
+    /// By method (field), the reference added by [`Builder::own_method_ref`]
+    /// ([`Builder::own_field_ref`]), kept here instead of in the maps; `u32::MAX`: none. Every
+    /// interned reference is in its map or here, so looking in both finds any.
+    own_methods: Vec<u32>,
+    own_fields: Vec<u32>,
 }
 
 impl Interner {
@@ -98,10 +103,11 @@ impl Builder {
         self.data.fields.reserve(fields);
     }
 
-    /// Makes room for this many more method and field references (tables and interning maps).
-    pub fn reserve_refs(&mut self, method_refs: usize, field_refs: usize) {
-        self.data.method_refs.reserve(method_refs);
-        self.data.field_refs.reserve(field_refs);
+    /// Makes room for this many more own method and field references
+    /// ([`Builder::own_method_ref`]) and other ones (tables and interning maps).
+    pub fn reserve_refs(&mut self, own_methods: usize, own_fields: usize, method_refs: usize, field_refs: usize) {
+        self.data.method_refs.reserve(own_methods + method_refs);
+        self.data.field_refs.reserve(own_fields + field_refs);
         self.interner.method_refs.reserve(method_refs);
         self.interner.field_refs.reserve(field_refs);
     }
@@ -257,7 +263,7 @@ impl Builder {
 
     /// Interns a method reference.
     pub fn method_ref(&mut self, r: MethodRef) -> MethodRefId {
-        if let Some(&id) = self.interner.method_refs.get(&r) {
+        if let Some(id) = self.find_method_ref(&r) {
             return id;
         }
         let id = self.data.method_refs.push(r.clone());
@@ -265,9 +271,41 @@ impl Builder {
         id
     }
 
+    /// Interns a method's reference as its own module names it (readers add one per method
+    /// definition, most of which no other reference repeats): the same as
+    /// [`Builder::method_ref`], but the first one per method is kept in a table by method
+    /// instead of the hash map.
+    pub fn own_method_ref(&mut self, r: MethodRef) -> MethodRefId {
+        if let Some(id) = self.find_method_ref(&r) {
+            return id;
+        }
+        let m = r.method.index();
+        let own = &mut self.interner.own_methods;
+        if own.len() <= m {
+            own.resize(m + 1, u32::MAX);
+        }
+        if own[m] != u32::MAX {
+            return self.method_ref(r);
+        }
+        let id = self.data.method_refs.push(r);
+        self.interner.own_methods[m] = id.as_u32();
+        id
+    }
+
+    fn find_method_ref(&self, r: &MethodRef) -> Option<MethodRefId> {
+        let own = self.interner.own_methods.get(r.method.index()).copied().unwrap_or(u32::MAX);
+        if own != u32::MAX && self.data.method_refs[MethodRefId::new(own as usize)] == *r {
+            return Some(MethodRefId::new(own as usize));
+        }
+        if self.interner.method_refs.is_empty() {
+            return None;
+        }
+        self.interner.method_refs.get(r).copied()
+    }
+
     /// Interns a field reference.
     pub fn field_ref(&mut self, r: FieldRef) -> FieldRefId {
-        if let Some(&id) = self.interner.field_refs.get(&r) {
+        if let Some(id) = self.find_field_ref(&r) {
             return id;
         }
         let id = self.data.field_refs.push(r.clone());
@@ -275,13 +313,43 @@ impl Builder {
         id
     }
 
-    /// Interns a user string.
-    pub fn string(&mut self, s: &str) -> StringId {
-        if let Some(&id) = self.interner.strings.get(s) {
+    /// [`Builder::own_method_ref`] for a field.
+    pub fn own_field_ref(&mut self, r: FieldRef) -> FieldRefId {
+        if let Some(id) = self.find_field_ref(&r) {
             return id;
         }
-        let id = self.data.strings.push(s.to_string());
-        self.interner.strings.insert(s.to_string(), id);
+        let f = r.field.index();
+        let own = &mut self.interner.own_fields;
+        if own.len() <= f {
+            own.resize(f + 1, u32::MAX);
+        }
+        if own[f] != u32::MAX {
+            return self.field_ref(r);
+        }
+        let id = self.data.field_refs.push(r);
+        self.interner.own_fields[f] = id.as_u32();
+        id
+    }
+
+    fn find_field_ref(&self, r: &FieldRef) -> Option<FieldRefId> {
+        let own = self.interner.own_fields.get(r.field.index()).copied().unwrap_or(u32::MAX);
+        if own != u32::MAX && self.data.field_refs[FieldRefId::new(own as usize)] == *r {
+            return Some(FieldRefId::new(own as usize));
+        }
+        if self.interner.field_refs.is_empty() {
+            return None;
+        }
+        self.interner.field_refs.get(r).copied()
+    }
+
+    /// Interns a user string.
+    pub fn string(&mut self, s: impl AsRef<str> + Into<String>) -> StringId {
+        if let Some(&id) = self.interner.strings.get(s.as_ref()) {
+            return id;
+        }
+        let s: String = s.into();
+        let id = self.data.strings.push(s.clone());
+        self.interner.strings.insert(s, id);
         id
     }
 

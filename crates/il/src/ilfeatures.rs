@@ -72,12 +72,25 @@ pub struct IlFeatures {
     pub clauses: u16,
     /// The header's max stack.
     pub max_stack: u16,
+    /// What the compiler's inliner and class initialisation read from the method's and its
+    /// type's flags: [`IlFeatures::NO_INLINE`], [`IlFeatures::ALWAYS_INLINE`],
+    /// [`IlFeatures::BEFORE_FIELD_INIT`].
+    pub hints: u8,
 }
 
 impl IlFeatures {
+    /// Never inlined: `NoInlining`, `Synchronized`, an internal call or a runtime method.
+    pub const NO_INLINE: u8 = 1;
+    /// `AggressiveInlining`: inlined whatever its size.
+    pub const ALWAYS_INLINE: u8 = 2;
+    /// The declaring type is `beforefieldinit`: its class constructor may run at any time before
+    /// the first static field access, so callers check it, not the type's own methods.
+    pub const BEFORE_FIELD_INIT: u8 = 4;
+
     /// The group counts of a model body: exact where the model keeps the instruction, an
     /// approximation where it keeps only a stack effect (all arithmetic is `add_sub_mul`, all
-    /// conversions `conv`); no clauses or stack depth.
+    /// conversions `conv`); no clauses or stack depth; the type taken as `beforefieldinit` (what C#
+    /// compilers emit for types without an explicit static constructor).
     pub fn from_body(body: &Body) -> IlFeatures {
         let mut counts = [0u16; OP_GROUPS.len()];
         for ins in &body.instrs {
@@ -128,6 +141,6 @@ impl IlFeatures {
             };
             counts[g] = counts[g].saturating_add(1);
         }
-        IlFeatures { counts, clauses: 0, max_stack: 0 }
+        IlFeatures { counts, clauses: 0, max_stack: 0, hints: Self::BEFORE_FIELD_INIT }
     }
 }

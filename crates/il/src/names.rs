@@ -67,8 +67,10 @@ impl Names {
             if guard > d.types.len() {
                 break; // a nesting cycle; reported by validation
             }
-            chain.push(&d.types[o]);
-            cur = d.types[o].declaring_type;
+            // Out of range only in a model that fails validation (the names are made beside it).
+            let Some(outer) = d.types.get(o) else { break };
+            chain.push(outer);
+            cur = outer.declaring_type;
         }
         let mut s = String::new();
         for (i, ty) in chain.iter().rev().enumerate() {

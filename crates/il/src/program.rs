@@ -60,11 +60,16 @@ impl Program {
     }
 
     pub(crate) fn from_parts(mut data: ProgramData, mut interner: Interner) -> Result<Program, Vec<ValidationError>> {
-        let errs = check_ids(&data);
+        // The names need no id in range (they stop at a missing enclosing type), so they are made
+        // while the ids are checked.
+        let (errs, names) = std::thread::scope(|s| {
+            let names = s.spawn(|| Names::new(&data));
+            let errs = check_ids(&data);
+            (errs, names.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        });
         if !errs.is_empty() {
             return Err(errs);
         }
-        let names = Names::new(&data);
         // The indexes need only the tables' ids in range, so they are derived while the rules
         // are checked, and dropped when a rule fails.
         let (errs, (derived, new_sigs)) = std::thread::scope(|s| {

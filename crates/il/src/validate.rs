@@ -247,8 +247,11 @@ struct SigFacts {
     home: Vec<u32>,
     /// One more than the highest type (`!i`) and method (`!!i`) generic parameter it uses.
     vars: Vec<(u32, u32)>,
-    /// Per method, whether it is a constructor.
-    is_ctor: Vec<bool>,
+    /// Per method reference, its owner's home and whether it names a constructor; per field
+    /// reference, its owner's home: the body walk reads these small tables instead of the
+    /// references' records.
+    method_refs: Vec<(u32, bool)>,
+    field_refs: Vec<u32>,
     /// `sees[from * n_asm + a]`: assembly `from` is `a` or references it.
     sees: Vec<bool>,
     n_asm: usize,
@@ -295,12 +298,20 @@ impl SigFacts {
                 sees[from.index() * n_asm + r.index()] = true;
             }
         }
-        SigFacts { home, vars, is_ctor: d.methods.values().map(|m| m.name == ".ctor").collect(), sees, n_asm }
+        let is_ctor: Vec<bool> = d.methods.values().map(|m| m.name == ".ctor").collect();
+        let method_refs = d.method_refs.values().map(|r| (home[r.owner.index()], is_ctor[r.method.index()])).collect();
+        let field_refs = d.field_refs.values().map(|r| home[r.owner.index()]).collect();
+        SigFacts { home, vars, method_refs, field_refs, sees, n_asm }
     }
 
     /// Whether types of assembly `a` may be named from assembly `from`.
     fn sees(&self, from: AssemblyId, a: u32) -> bool {
         self.sees[from.index() * self.n_asm + a as usize]
+    }
+
+    /// Whether a type whose home is `home` may be named from `from` without looking closer.
+    fn home_seen(&self, from: AssemblyId, home: u32) -> bool {
+        home == Self::ANY || (home != Self::MULTI && self.sees(from, home))
     }
 
     /// Whether `sig` uses a generic parameter its context does not declare.
@@ -344,20 +355,24 @@ fn check_bodies(d: &ProgramData, names: &crate::names::Names, facts: &SigFacts, 
         for (i, ins) in body.instrs.iter().enumerate() {
             // The type the instruction names (for the reference check); `Err` when an id it holds
             // is out of range.
-            let named: Result<Option<TypeRefId>, ()> = match ins.operand_ref() {
-                Some(OperandRef::Method(r)) => d.method_refs.get(r).ok_or(()).map(|mr| {
-                    if matches!(ins, Instr::NewObj(_)) && !facts.is_ctor[mr.method.index()] {
+            let named: Result<Option<(u32, OperandRef)>, ()> = match ins.operand_ref() {
+                Some(r @ OperandRef::Method(m)) => facts.method_refs.get(m.index()).ok_or(()).map(|&(home, ctor)| {
+                    if matches!(ins, Instr::NewObj(_)) && !ctor {
                         out.rules.push(ValidationError::new(
                             s,
-                            format!("instruction {i} of {}: newobj needs a constructor, not {}", mn(), names.method_name(d, mr.method)),
+                            format!(
+                                "instruction {i} of {}: newobj needs a constructor, not {}",
+                                mn(),
+                                names.method_name(d, d.method_refs[m].method)
+                            ),
                         ));
                     }
-                    Some(mr.owner)
+                    Some((home, r))
                 }),
-                Some(OperandRef::Field(r)) => d.field_refs.get(r).ok_or(()).map(|fr| Some(fr.owner)),
+                Some(r @ OperandRef::Field(f)) => facts.field_refs.get(f.index()).ok_or(()).map(|&home| Some((home, r))),
                 // Type operands other than `ldtoken`'s must use only the generic parameters the
                 // method and its type declare.
-                Some(OperandRef::Type(t)) => tref_ok(t).then_some(Some(t)).ok_or(()).inspect(|_| {
+                Some(r @ OperandRef::Type(t)) => tref_ok(t).then(|| Some((facts.home[t.index()], r))).ok_or(()).inspect(|_| {
                     if !matches!(ins, Instr::LdToken(_)) && facts.vars_out_of_range(t, n_type_gp, n_meth_gp) {
                         let bad = var_out_of_range(d, t, n_type_gp, n_meth_gp).unwrap_or_default();
                         out.rules.push(ValidationError::new(
@@ -400,7 +415,14 @@ fn check_bodies(d: &ProgramData, names: &crate::names::Names, facts: &SigFacts, 
             };
             match named {
                 Err(()) => out.ids.push(ValidationError::new(s, format!("instruction {i} refers to an entity that does not exist"))),
-                Ok(Some(sig)) if out.references.len() == before => check_reference(d, names, facts, from, sig, s, &mut out.references),
+                Ok(Some((home, r))) if out.references.len() == before && !facts.home_seen(from, home) => {
+                    let sig = match r {
+                        OperandRef::Method(m) => d.method_refs[m].owner,
+                        OperandRef::Field(f) => d.field_refs[f].owner,
+                        OperandRef::Type(t) => t,
+                    };
+                    check_reference(d, names, facts, from, sig, s, &mut out.references)
+                }
                 Ok(_) => {}
             }
         }
@@ -522,8 +544,10 @@ fn check_members(d: &ProgramData, names: &crate::names::Names) -> Vec<Validation
     // Members.
     for (tid, t) in d.types.iter() {
         // Duplicate overloads: equal (name, arity, return type, parameter types); the return type
-        // counts, `op_Explicit` overloads differ only in it. Sorted by a hash of that key, so
-        // equal keys sit in one run of equal hashes, compared in full.
+        // counts, `op_Explicit` overloads differ only in it. Sorted by a hash of the key without
+        // the parameter types (their count stands in: reading each method's parameter list is a
+        // cache miss, and few methods share the rest), so equal keys sit in one run of equal
+        // hashes, compared in full.
         let key = |m: MethodId| {
             let md = &d.methods[m];
             (md.name.as_str(), md.generic_params.len(), md.ret, md.params.iter().map(|p| p.ty))
@@ -539,8 +563,7 @@ fn check_members(d: &ProgramData, names: &crate::names::Names) -> Vec<Validation
                 .map(|&m| {
                     let (name, arity, ret, params) = key(m);
                     let mut h = rustc_hash::FxHasher::default();
-                    (name, arity, ret).hash(&mut h);
-                    params.for_each(|p| p.hash(&mut h));
+                    (name, arity, ret, params.len()).hash(&mut h);
                     (h.finish(), m)
                 })
                 .collect();

@@ -24,7 +24,7 @@ pub const INLINE_LIMIT: u32 = 20;
 /// were measured against none, docs/size-model.md).
 const INLINE_DEPTH: u32 = 2;
 
-const TAIL: [&str; 31] = [
+const TAIL: [&str; 34] = [
     "clauses",
     "max_stack",
     "locals",
@@ -56,6 +56,9 @@ const TAIL: [&str; 31] = [
     "valuetype_generic_calls",
     "cctor_checks",
     "generic_lookups",
+    "own_class_init",
+    "caller_class_init",
+    "calls_not_inlined",
 ];
 
 /// Bytes of a value of type `sig` on x64: primitives by width, references 8, structs the sum of
@@ -126,11 +129,31 @@ fn il_of(p: &Program, m: MethodId, table: Option<&[Option<IlFeatures>]>) -> Opti
 }
 
 /// Whether the AOT compiler inlines a direct call from `caller` to `callee`: a body under
-/// [`INLINE_LIMIT`] bytes, no exception clauses, not dispatched through a slot, not the caller
-/// itself.
+/// [`INLINE_LIMIT`] bytes (any size with `AggressiveInlining`), no exception clauses, not
+/// dispatched through a slot, not the caller itself, not marked never to be inlined, and not of
+/// a type whose class constructor must run before the callee does (one that is not
+/// `beforefieldinit`).
 fn inlined(p: &Program, caller: MethodId, callee: MethodId, il: &IlFeatures) -> bool {
     let c = &p.methods[callee];
-    callee != caller && c.body.is_some() && c.il_size < INLINE_LIMIT && il.clauses == 0 && (!c.flags.is_virtual || c.flags.is_final)
+    let always = il.hints & IlFeatures::ALWAYS_INLINE != 0;
+    callee != caller
+        && c.body.is_some()
+        && (c.il_size < INLINE_LIMIT || always)
+        && il.clauses == 0
+        && (!c.flags.is_virtual || c.flags.is_final)
+        && il.hints & IlFeatures::NO_INLINE == 0
+        && (always || !precise_cctor(p, c.declaring_type, il))
+}
+
+/// Whether type `t`, whose method's features are `il`, has a class constructor with precise
+/// timing (not `beforefieldinit`): it runs on entry to the type's static methods and constructors.
+fn precise_cctor(p: &Program, t: TypeId, il: &IlFeatures) -> bool {
+    il.hints & IlFeatures::BEFORE_FIELD_INIT == 0 && class_constructor(p, t).is_some()
+}
+
+/// The class constructor of `t`.
+fn class_constructor(p: &Program, t: TypeId) -> Option<MethodId> {
+    p.types[t].methods.iter().copied().find(|&x| p.methods[x].is_static_constructor())
 }
 
 /// Whether `t` is `System.Exception` or derives from it (Mono does not inline their constructors).
@@ -210,7 +233,12 @@ pub fn features(p: &Program, m: MethodId, il: Option<&[Option<IlFeatures>]>) -> 
         TypeSig::Array(_) => true,
         _ => p.sig_def(sig).is_some_and(|d| !p.types[d].kind.is_value_type()),
     };
-    let has_cctor = |t: TypeId| p.types[t].methods.iter().any(|&x| p.methods[x].is_static_constructor());
+    let has_cctor = |t: TypeId| class_constructor(p, t).is_some();
+    // A `beforefieldinit` class constructor of another type: the caller checks it.
+    let caller_checks = |t: TypeId| {
+        t != md.declaring_type
+            && class_constructor(p, t).and_then(|c| il_of(p, c, table)).is_some_and(|c| c.hints & IlFeatures::BEFORE_FIELD_INIT != 0)
+    };
     for ins in &body.instrs {
         match ins {
             Instr::Call(r) | Instr::CallVirt(r) | Instr::NewObj(r) => {
@@ -238,6 +266,15 @@ pub fn features(p: &Program, m: MethodId, il: Option<&[Option<IlFeatures>]>) -> 
                     f[t + 18] += f64::from(callee.il_size);
                 }
                 add_inlined(p, m, ins, table, &mut f, inl, INLINE_DEPTH);
+                if !matches!(ins, Instr::CallVirt(_)) && callee.il_size > 0 && callee.il_size < INLINE_LIMIT {
+                    let cil = il_of(p, mr.method, table);
+                    if cil.is_some_and(|cil| !inlined(p, m, mr.method, &cil)) {
+                        f[t + 33] += 1.0;
+                    }
+                }
+                if callee.flags.is_static && caller_checks(callee.declaring_type) {
+                    f[t + 32] += 1.0;
+                }
                 f[t + 19] += callee.params.iter().filter(|x| is_value(x.ty)).count() as f64;
                 f[t + 24] += callee.params.iter().map(|x| struct_bytes(p, x.ty)).sum::<f64>() + struct_bytes(p, callee.ret);
                 let owner_is_struct = p.sig_def(mr.owner).is_some_and(|d| p.types[d].kind == TypeKind::Struct);
@@ -268,6 +305,9 @@ pub fn features(p: &Program, m: MethodId, il: Option<&[Option<IlFeatures>]>) -> 
                     if has_cctor(fd.declaring_type) {
                         f[t + 29] += 1.0;
                     }
+                    if caller_checks(fd.declaring_type) {
+                        f[t + 32] += 1.0;
+                    }
                 }
                 f[t + 27] += struct_bytes(p, fd.ty);
                 if mentions_generic(p, fr.owner, 0) {
@@ -283,6 +323,8 @@ pub fn features(p: &Program, m: MethodId, il: Option<&[Option<IlFeatures>]>) -> 
         }
     }
     f[t + 12] = (body.instrs.len() as f64 - 200.0).max(0.0);
+    let entry_checked = (md.flags.is_static && !md.is_static_constructor()) || md.is_constructor();
+    f[t + 31] = f64::from(entry_checked && precise_cctor(p, md.declaring_type, il));
     f[t + 25] = md.params.iter().map(|x| struct_bytes(p, x.ty)).sum::<f64>() + struct_bytes(p, md.ret);
     f[t + 26] = body.locals.iter().map(|&l| struct_bytes(p, l)).sum();
     f[t + 22] = body
@@ -326,6 +368,10 @@ pub struct Profile {
     pub weights: Vec<(String, f64)>,
     /// The smallest method the backend emits, in bytes.
     pub min_bytes: f64,
+    /// For the tree form: the names of the features its splits index, in order (the trees
+    /// read features by position, so a profile fitted on another feature set cannot be used).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<String>,
     /// For the tree form: the forest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forest: Option<gbdt::Forest>,
@@ -360,6 +406,28 @@ impl Profile {
             Form::Gbdt => self.forest.as_ref().map_or(0.0, |t| self.scale * t.predict(f).exp() * self.per_il.map_or(1.0, |k| f[1] + k)),
         };
         (raw * self.factor).max(self.min_bytes)
+    }
+
+    /// An error when the profile was fitted on features other than this version's
+    /// ([`feature_names`]): the tree form names them in `features`, the others in `weights`.
+    pub fn check_features(&self) -> Result<(), String> {
+        let names = feature_names();
+        let theirs: Vec<&str> = match self.form {
+            Form::Gbdt => self.features.iter().map(String::as_str).collect(),
+            Form::Linear | Form::LogLinear => self.weights.iter().map(|(n, _)| n.as_str()).collect(),
+        };
+        if theirs.iter().copied().eq(names.iter().map(String::as_str)) {
+            return Ok(());
+        }
+        let first = names.iter().zip(&theirs).position(|(a, b)| a != b).unwrap_or(names.len().min(theirs.len()));
+        Err(format!(
+            "profile {} was fitted on {} features, this aotsim computes {} (they differ from feature {}, {}): refit it with `aotsim calibrate`",
+            self.name,
+            theirs.len(),
+            names.len(),
+            first,
+            names.get(first).map_or("(none)", String::as_str)
+        ))
     }
 
     /// The built-in profiles: `mono-x64` (fitted on the calibration data) and one `ilc-ARCH` per
@@ -472,6 +540,7 @@ pub fn fit_form(samples: &[Sample], name: &str, source: &str, form: Form) -> Pro
             form,
             weights: Vec::new(),
             min_bytes,
+            features: feature_names(),
             forest: Some(forest),
             scale: 1.0,
             factor: 1.0,
@@ -514,6 +583,7 @@ pub fn fit_form(samples: &[Sample], name: &str, source: &str, form: Form) -> Pro
         form,
         weights: feature_names().into_iter().zip(x).collect(),
         min_bytes,
+        features: Vec::new(),
         forest: None,
         scale: 1.0,
         factor: 1.0,
@@ -656,6 +726,15 @@ pub fn cross_validate_predictions(samples: &[Sample], form: Form, only: Option<&
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_built_in_profile_matches_the_features() {
+        let p = Profile::built_in("mono-x64").expect("built in");
+        assert_eq!(p.check_features(), Ok(()));
+        let mut other = p.clone();
+        other.features.pop();
+        assert!(other.check_features().is_err_and(|e| e.contains("refit")));
+    }
 
     #[test]
     fn the_fit_recovers_known_costs() {
