@@ -1524,10 +1524,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                     0x08 => le(4).map(|v| Constant::Int(i64::from(v as u32 as i32))),
                     0x09 => le(4).map(|v| Constant::Int(v as i64)),
                     0x0a | 0x0b => le(8).map(|v| Constant::Int(v as i64)),
-                    0x0e => {
-                        let units: Vec<u16> = blob.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
-                        Some(Constant::String(String::from_utf16_lossy(&units)))
-                    }
+                    0x0e => Some(Constant::String(crate::metadata::utf16_text(blob))),
                     0x12 => Some(Constant::Null),
                     _ => None, // floating-point literals: the model keeps no value
                 };

@@ -382,14 +382,19 @@ impl<'a> Metadata<'a> {
         let rest = self.user_strings.get(idx as usize..)?;
         let (len, n) = compressed_u32(rest)?;
         let bytes = rest.get(n..n + len as usize)?;
-        // UTF-16LE; most strings are ASCII, whose high bytes are zero.
-        let pairs = bytes.chunks_exact(2);
-        if pairs.clone().all(|c| c[0] < 0x80 && c[1] == 0) {
-            return Some(pairs.map(|c| char::from(c[0])).collect());
-        }
-        let units: Vec<u16> = bytes.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
-        Some(String::from_utf16_lossy(&units))
+        Some(utf16_text(bytes))
     }
+}
+
+/// UTF-16LE text (an odd last byte is ignored; unpaired surrogates become U+FFFD). Most strings
+/// in metadata are ASCII, whose high bytes are zero: those are copied without a UTF-16 buffer.
+pub fn utf16_text(bytes: &[u8]) -> String {
+    let pairs = bytes.chunks_exact(2);
+    if pairs.clone().all(|c| c[0] < 0x80 && c[1] == 0) {
+        return pairs.map(|c| char::from(c[0])).collect();
+    }
+    let units: Vec<u16> = pairs.map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+    String::from_utf16_lossy(&units)
 }
 
 fn rebase(b: Bad, root: usize) -> Bad {

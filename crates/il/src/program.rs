@@ -7,7 +7,7 @@ use crate::error::ValidationError;
 use crate::ids::*;
 use crate::model::*;
 use crate::names::Names;
-use crate::validate::{check_ids, check_rules, sig_def};
+use crate::validate::{check_decl_ids, check_member_ids, check_ref_ids, check_rules, sig_def};
 use rustc_hash::FxHashMap as HashMap;
 use std::ops::Deref;
 
@@ -61,11 +61,14 @@ impl Program {
 
     pub(crate) fn from_parts(mut data: ProgramData, mut interner: Interner) -> Result<Program, Vec<ValidationError>> {
         // The names need no id in range (they stop at a missing enclosing type), so they are made
-        // while the ids are checked.
+        // while the ids are checked, the checks split over both threads.
         let (errs, names) = std::thread::scope(|s| {
-            let names = s.spawn(|| Names::new(&data));
-            let errs = check_ids(&data);
-            (errs, names.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            let other = s.spawn(|| (Names::new(&data), check_ref_ids(&data), check_member_ids(&data)));
+            let decls = check_decl_ids(&data);
+            let (names, mut errs, members) = other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            errs.extend(decls);
+            errs.extend(members);
+            (errs, names)
         });
         if !errs.is_empty() {
             return Err(errs);
