@@ -60,6 +60,23 @@ fn calibrate_fits_and_cross_validates() {
     let csv = std::fs::read_to_string(dir.join("f.csv")).expect("features");
     assert!(csv.starts_with("assembly,token,native,bias,il_bytes,op_"));
     assert_eq!(csv.lines().count(), 1 + 2312);
+    // Without the cross-validation: the fit on all data alone, and the same profile.
+    let out2 = dir.join("p2.json");
+    let once = aotsim(&[
+        "calibrate",
+        "../shared/calibration/mono-x64/Mono.Security.csv",
+        "../shared/calibration/mono-x64/System.Configuration.csv",
+        "--assemblies",
+        "../shared/calibration/assemblies",
+        "-o",
+        out2.to_str().expect("utf8"),
+        "--form",
+        "linear",
+        "--no-cross-validation",
+    ]);
+    assert_eq!(once.code, 0, "{}", once.stderr);
+    assert!(once.stdout.contains("all (fitted on)") && !once.stdout.contains("Mono.Security.dll"), "{}", once.stdout);
+    assert_eq!(std::fs::read_to_string(&out2).expect("p2"), std::fs::read_to_string(&out).expect("p"));
     // The profile it wrote is usable.
     let size = aotsim(&["size", "examples/webapi.il", "--profile", out.to_str().expect("utf8")]);
     assert_eq!(size.code, 0, "{}", size.stderr);

@@ -35,6 +35,10 @@ pub struct Args {
     /// the fit on all data: a quicker check while experimenting.
     #[arg(long = "hold-out", value_name = "FILE")]
     hold_out: Vec<String>,
+    /// Fit on all the measurements without first leaving each assembly out in turn (that is one
+    /// more fit per assembly): to write a profile whose error is already known.
+    #[arg(long, conflicts_with_all = ["hold_out", "residuals"])]
+    no_cross_validation: bool,
     /// Write each held-out method's measured and estimated bytes as CSV
     /// (assembly,token,type,method,il_size,native,estimate), to study the residuals.
     #[arg(long, value_name = "FILE")]
@@ -138,7 +142,8 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
             return Err(bad(vec![format!("--hold-out {h}: no measurements for it (measured: {})", files.join(", "))]));
         }
     }
-    let only = (!a.hold_out.is_empty()).then_some(a.hold_out.as_slice());
+    let none: [String; 0] = [];
+    let only = if a.no_cross_validation { Some(&none[..]) } else { (!a.hold_out.is_empty()).then_some(a.hold_out.as_slice()) };
     let (held_out, predictions) = aotsim_size::cross_validate_predictions(&samples, form, only);
     if let Some(path) = &a.residuals {
         let mut csv = String::from("assembly,token,type,method,il_size,native,estimate\n");
@@ -158,7 +163,7 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
             form,
         )
     };
-    let profile = if only.is_none() || a.output.is_some() { Some(fit_all()) } else { None };
+    let profile = if only.is_none() || a.output.is_some() || a.no_cross_validation { Some(fit_all()) } else { None };
     let all_data = match &profile {
         Some(profile) => evaluate(profile, "all (fitted on)", &samples.iter().collect::<Vec<_>>()),
         None => HeldOut {
@@ -177,7 +182,12 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
     match a.format {
         Format::Json => print_json(&summary)?,
         Format::Text => {
-            println!("{} methods in {} assemblies; error of each assembly when left out of the fit:", summary.methods, files.len());
+            let what = if a.no_cross_validation {
+                "error of the fit on all of them (no cross-validation)"
+            } else {
+                "error of each assembly when left out of the fit"
+            };
+            println!("{} methods in {} assemblies; {what}:", summary.methods, files.len());
             println!("{:<28}{:>9}{:>10}{:>10}{:>10}   {:>10}{:>10}", "assembly", "methods", "median", "p90", "total", "a+b·IL:", "median");
             let baseline = summary.baseline_held_out.iter().map(Some).chain(std::iter::once(None));
             for (h, b) in summary.held_out.iter().chain(std::iter::once(&summary.all_data)).zip(baseline) {
