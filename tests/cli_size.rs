@@ -40,19 +40,21 @@ fn calibrate_fits_and_cross_validates() {
     let dir = std::env::temp_dir().join(format!("aotsim-cal-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("tmp");
     let out = dir.join("p.json");
-    let run = aotsim(&[
-        "calibrate",
-        "../shared/calibration/mono-x64/Mono.Security.csv",
-        "../shared/calibration/mono-x64/System.Configuration.csv",
-        "--assemblies",
-        "../shared/calibration/assemblies",
-        "-o",
-        out.to_str().expect("utf8"),
-        "--form",
-        "linear",
-        "--export-features",
-        dir.join("f.csv").to_str().expect("utf8"),
-    ]);
+    // The two smallest assemblies, the linear form (under a second to fit).
+    let calibrate = |extra: &[&str]| {
+        let mut args = vec![
+            "calibrate",
+            "../shared/calibration/mono-x64/Mono.Security.csv",
+            "../shared/calibration/mono-x64/System.Configuration.csv",
+            "--assemblies",
+            "../shared/calibration/assemblies",
+            "--form",
+            "linear",
+        ];
+        args.extend_from_slice(extra);
+        aotsim(&args)
+    };
+    let run = calibrate(&["-o", out.to_str().expect("utf8"), "--export-features", dir.join("f.csv").to_str().expect("utf8")]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("2312 methods in 2 assemblies"), "{}", run.stdout);
     assert!(run.stdout.contains("Mono.Security.dll") && run.stdout.contains("System.Configuration.dll"));
@@ -62,18 +64,7 @@ fn calibrate_fits_and_cross_validates() {
     assert_eq!(csv.lines().count(), 1 + 2312);
     // Without the cross-validation: the fit on all data alone, and the same profile.
     let out2 = dir.join("p2.json");
-    let once = aotsim(&[
-        "calibrate",
-        "../shared/calibration/mono-x64/Mono.Security.csv",
-        "../shared/calibration/mono-x64/System.Configuration.csv",
-        "--assemblies",
-        "../shared/calibration/assemblies",
-        "-o",
-        out2.to_str().expect("utf8"),
-        "--form",
-        "linear",
-        "--no-cross-validation",
-    ]);
+    let once = calibrate(&["-o", out2.to_str().expect("utf8"), "--no-cross-validation"]);
     assert_eq!(once.code, 0, "{}", once.stderr);
     assert!(once.stdout.contains("all (fitted on)") && !once.stdout.contains("Mono.Security.dll"), "{}", once.stdout);
     assert_eq!(std::fs::read_to_string(&out2).expect("p2"), std::fs::read_to_string(&out).expect("p"));

@@ -745,54 +745,66 @@ impl OwnRefs<'_, '_> {
                 if !mt.has(row) {
                     return Some(Err(format!("token 0x{tok:08x} is not a method")));
                 }
-                let r = MethodRefId::new((self.method_ref_base + row - 1) as usize);
-                Some(Ok(match op {
-                    0x28 => Instr::Call(r),
-                    0x6f => Instr::CallVirt(r),
-                    0x73 => {
-                        if !matches!(self.md.string(mt.get(row, 3)), Ok(".ctor")) {
-                            return Some(Err("newobj of a method that is not a constructor".into()));
-                        }
-                        Instr::NewObj(r)
-                    }
-                    0xfe06 => Instr::LdFtn(r),
-                    0xfe07 => Instr::LdVirtFtn(r),
-                    _ => Instr::LdToken(Token::Method(r)),
-                }))
+                if op == 0x73 && !matches!(self.md.string(mt.get(row, 3)), Ok(".ctor")) {
+                    return Some(Err("newobj of a method that is not a constructor".into()));
+                }
+                Some(Ok(method_instr(op, MethodRefId::new((self.method_ref_base + row - 1) as usize))))
             }
             (0x7b..=0x80 | 0xd0, tid::FIELD) => {
                 if !self.md.table(tid::FIELD).has(row) {
                     return Some(Err(format!("field token 0x{tok:08x} names no row")));
                 }
-                let f = FieldRefId::new((self.field_ref_base + row - 1) as usize);
-                Some(Ok(match op {
-                    0x7b => Instr::LdFld(f),
-                    0x7c => Instr::LdFlda(f),
-                    0x7d => Instr::StFld(f),
-                    0x7e => Instr::LdSfld(f),
-                    0x7f => Instr::LdSflda(f),
-                    0x80 => Instr::StSfld(f),
-                    _ => Instr::LdToken(Token::Field(f)),
-                }))
+                Some(Ok(field_instr(op, FieldRefId::new((self.field_ref_base + row - 1) as usize))))
             }
             (0x74 | 0x75 | 0x79 | 0x8c | 0x8d | 0xa5 | 0xfe15 | 0xfe16 | 0xd0, tid::TYPE_DEF) => {
                 if !self.md.table(tid::TYPE_DEF).has(row) {
                     return Some(Err(format!("type token 0x{tok:08x} names no row")));
                 }
-                let t = TypeRefId::new((self.type_ref_base + row - 1) as usize);
-                Some(Ok(match op {
-                    0x74 => Instr::CastClass(t),
-                    0x75 => Instr::IsInst(t),
-                    0x79 | 0xa5 => Instr::UnboxAny(t),
-                    0x8c => Instr::Box(t),
-                    0x8d => Instr::NewArr(t),
-                    0xfe15 => Instr::InitObj(t),
-                    0xfe16 => Instr::Constrained(t),
-                    _ => Instr::LdToken(Token::Type(t)),
-                }))
+                Some(Ok(type_instr(op, TypeRefId::new((self.type_ref_base + row - 1) as usize))))
             }
             _ => None,
         }
+    }
+}
+
+/// The instruction of opcode `op` (a call, `newobj`, `ldftn`, `ldvirtftn` or `ldtoken`) naming
+/// method reference `r`.
+fn method_instr(op: u16, r: MethodRefId) -> Instr {
+    match op {
+        0x28 => Instr::Call(r),
+        0x6f => Instr::CallVirt(r),
+        0x73 => Instr::NewObj(r),
+        0xfe06 => Instr::LdFtn(r),
+        0xfe07 => Instr::LdVirtFtn(r),
+        _ => Instr::LdToken(Token::Method(r)),
+    }
+}
+
+/// The instruction of opcode `op` (a field access or `ldtoken`) naming field reference `f`.
+fn field_instr(op: u16, f: FieldRefId) -> Instr {
+    match op {
+        0x7b => Instr::LdFld(f),
+        0x7c => Instr::LdFlda(f),
+        0x7d => Instr::StFld(f),
+        0x7e => Instr::LdSfld(f),
+        0x7f => Instr::LdSflda(f),
+        0x80 => Instr::StSfld(f),
+        _ => Instr::LdToken(Token::Field(f)),
+    }
+}
+
+/// The instruction of opcode `op` (a cast, `box`, `unbox`, `newarr`, `initobj`, `constrained.`
+/// or `ldtoken`) naming type `t`.
+fn type_instr(op: u16, t: TypeRefId) -> Instr {
+    match op {
+        0x74 => Instr::CastClass(t),
+        0x75 => Instr::IsInst(t),
+        0x79 | 0xa5 => Instr::UnboxAny(t),
+        0x8c => Instr::Box(t),
+        0x8d => Instr::NewArr(t),
+        0xfe15 => Instr::InitObj(t),
+        0xfe16 => Instr::Constrained(t),
+        _ => Instr::LdToken(Token::Type(t)),
     }
 }
 
@@ -1891,18 +1903,12 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                     _ => Some(self.method_token(m, tok).map_err(e)?),
                 };
                 match member {
-                    Some(Member::Method(r)) => match op {
-                        0x28 => Instr::Call(r),
-                        0x6f => Instr::CallVirt(r),
-                        0x73 => {
-                            if self.b.data().methods[self.b.data().method_refs[r].method].name != ".ctor" {
-                                return Err((at, "newobj of a method that is not a constructor".into()));
-                            }
-                            Instr::NewObj(r)
+                    Some(Member::Method(r)) => {
+                        if op == 0x73 && self.b.data().methods[self.b.data().method_refs[r].method].name != ".ctor" {
+                            return Err((at, "newobj of a method that is not a constructor".into()));
                         }
-                        0xfe06 => Instr::LdFtn(r),
-                        _ => Instr::LdVirtFtn(r),
-                    },
+                        method_instr(op, r)
+                    }
                     Some(Member::Opaque { pops, returns, has_this }) => match op {
                         0x73 => Instr::Stack { pops, pushes: 1 },
                         0xfe06 => Instr::Stack { pops: 0, pushes: 1 },
@@ -1939,18 +1945,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                     }
                 }
             }
-            0x74 | 0x75 | 0x79 | 0x8c | 0x8d | 0xa5 | 0xfe15 | 0xfe16 => {
-                let t = self.type_operand(m, tok).map_err(e)?;
-                match op {
-                    0x74 => Instr::CastClass(t),
-                    0x75 => Instr::IsInst(t),
-                    0x79 | 0xa5 => Instr::UnboxAny(t),
-                    0x8c => Instr::Box(t),
-                    0x8d => Instr::NewArr(t),
-                    0xfe15 => Instr::InitObj(t),
-                    _ => Instr::Constrained(t),
-                }
-            }
+            0x74 | 0x75 | 0x79 | 0x8c | 0x8d | 0xa5 | 0xfe15 | 0xfe16 => type_instr(op, self.type_operand(m, tok).map_err(e)?),
             0x7b..=0x80 => {
                 let f = match tok >> 24 {
                     0x04 => Some(self.field_def_ref(m, tok).map_err(e)?),
@@ -1962,12 +1957,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                     _ => return Err((at, format!("token 0x{tok:08x} is not a field"))),
                 };
                 match (f, op) {
-                    (Some(f), 0x7b) => Instr::LdFld(f),
-                    (Some(f), 0x7c) => Instr::LdFlda(f),
-                    (Some(f), 0x7d) => Instr::StFld(f),
-                    (Some(f), 0x7e) => Instr::LdSfld(f),
-                    (Some(f), 0x7f) => Instr::LdSflda(f),
-                    (Some(f), _) => Instr::StSfld(f),
+                    (Some(f), _) => field_instr(op, f),
                     (None, 0x7b | 0x7c) => Instr::Op(S::Unary),
                     (None, 0x7d) => Instr::Stack { pops: 2, pushes: 0 },
                     (None, 0x7e | 0x7f) => Instr::Op(S::LdConst),
