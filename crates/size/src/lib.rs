@@ -24,7 +24,7 @@ pub const INLINE_LIMIT: u32 = 20;
 /// were measured against none, docs/size-model.md).
 const INLINE_DEPTH: u32 = 2;
 
-const TAIL: [&str; 34] = [
+const TAIL: [&str; 35] = [
     "clauses",
     "max_stack",
     "locals",
@@ -59,6 +59,7 @@ const TAIL: [&str; 34] = [
     "own_class_init",
     "caller_class_init",
     "calls_not_inlined",
+    "folded_dead_instrs",
 ];
 
 /// Bytes of a value of type `sig` on x64: primitives by width, references 8, structs the sum of
@@ -143,6 +144,61 @@ fn inlined(p: &Program, caller: MethodId, callee: MethodId, il: &IlFeatures) -> 
         && (!c.flags.is_virtual || c.flags.is_final)
         && il.hints & IlFeatures::NO_INLINE == 0
         && (always || !precise_cctor(p, c.declaring_type, il))
+}
+
+/// The value a direct call to `callee` folds to once it is inlined: its body is `ldc.i4 c; ret`
+/// (Mono's `EventSource.IsEnabled()` is `false` so; so are many `IsSupported`-style properties).
+fn constant_callee(p: &Program, caller: MethodId, r: MethodRefId, table: Option<&[Option<IlFeatures>]>) -> Option<i32> {
+    let callee = p.method_refs[r].method;
+    let body = p.methods[callee].body.as_ref()?;
+    let il = il_of(p, callee, table)?;
+    match body.instrs.as_slice() {
+        [Instr::LdcI4(c), Instr::Ret] if inlined(p, caller, callee, &il) => Some(*c),
+        _ => None,
+    }
+}
+
+/// The instructions of `body` that become unreachable when a branch right after a call to a
+/// constant callee ([`constant_callee`]) is decided: reachable from the entry when every branch
+/// may go either way, not when those are folded. (Code reached only through `switch` or an
+/// exception handler counts in neither, so not here.)
+fn folded_dead(p: &Program, m: MethodId, body: &Body, table: Option<&[Option<IlFeatures>]>) -> usize {
+    let n = body.instrs.len();
+    // Per instruction, the one successor a folded branch keeps.
+    let mut folded: Vec<Option<usize>> = Vec::new();
+    for (i, pair) in body.instrs.windows(2).enumerate() {
+        let (Instr::Call(r) | Instr::CallVirt(r), Instr::BrTrue(to) | Instr::BrFalse(to)) = (pair[0], pair[1]) else { continue };
+        let Some(c) = constant_callee(p, m, r, table) else { continue };
+        if folded.is_empty() {
+            folded = vec![None; n];
+        }
+        let taken = matches!(pair[1], Instr::BrTrue(_)) == (c != 0);
+        folded[i + 1] = Some(if taken { to as usize } else { i + 2 });
+    }
+    if folded.is_empty() {
+        return 0;
+    }
+    let reach = |fold: bool| {
+        let mut seen = vec![false; n];
+        let mut stack = vec![0usize];
+        while let Some(i) = stack.pop() {
+            if i >= n || std::mem::replace(&mut seen[i], true) {
+                continue;
+            }
+            if let (true, Some(next)) = (fold, folded[i]) {
+                stack.push(next);
+                continue;
+            }
+            match body.instrs[i] {
+                Instr::Br(to) => stack.push(to as usize),
+                Instr::BrTrue(to) | Instr::BrFalse(to) => stack.extend([to as usize, i + 1]),
+                Instr::Ret | Instr::Throw => {}
+                _ => stack.push(i + 1),
+            }
+        }
+        seen.iter().filter(|&&x| x).count()
+    };
+    reach(false) - reach(true)
 }
 
 /// Whether type `t`, whose method's features are `il`, has a class constructor with precise
@@ -325,6 +381,7 @@ pub fn features(p: &Program, m: MethodId, il: Option<&[Option<IlFeatures>]>) -> 
     f[t + 12] = (body.instrs.len() as f64 - 200.0).max(0.0);
     let entry_checked = (md.flags.is_static && !md.is_static_constructor()) || md.is_constructor();
     f[t + 31] = f64::from(entry_checked && precise_cctor(p, md.declaring_type, il));
+    f[t + 34] = folded_dead(p, m, body, table) as f64;
     f[t + 25] = md.params.iter().map(|x| struct_bytes(p, x.ty)).sum::<f64>() + struct_bytes(p, md.ret);
     f[t + 26] = body.locals.iter().map(|&l| struct_bytes(p, l)).sum();
     f[t + 22] = body
