@@ -809,8 +809,8 @@ fn type_instr(op: u16, t: TypeRefId) -> Instr {
 }
 
 /// Lowers the decoded instructions in `s.raw` that need no metadata but `own`: those that name
-/// a token other than the module's own methods, fields and types become `Stack` placeholders recorded
-/// in `pending`. Branches are bound to instruction indexes.
+/// a token other than the module's own methods, fields and types become `Stack` placeholders
+/// recorded in `pending`. Branches are bound to instruction indexes.
 fn lower_plain(code_len: usize, s: &mut Scratch, pending: &mut Vec<Pending>, own: &OwnRefs) -> Result<Vec<Instr>, (u32, String)> {
     let Scratch { raw, starts, branches } = s;
     starts.clear();

@@ -200,11 +200,11 @@ pub(crate) fn sig_def(d: &ProgramData, sig: TypeRefId) -> Option<TypeId> {
     }
 }
 
-/// The rules of the model once the tables' ids are known to be in range ([`check_ref_ids`] and the
-/// rest), and the ids inside method bodies (errors there come back alone, like the id checks'). The groups read
-/// the tables independently, so they run on two cores: types and methods on one, member lists and
-/// the references of declarations on the other, then both walk the bodies a chunk at a time. The
-/// errors come out in the same order either way.
+/// The rules of the model once the tables' ids are known to be in range ([`check_ref_ids`] and
+/// the rest), and the ids inside method bodies (errors there come back alone, like the id
+/// checks'). The groups read the tables independently, so they run on two cores: types and
+/// methods on one, member lists and the references of declarations on the other, then both walk
+/// the bodies a chunk at a time. The errors come out in the same order either way.
 pub(crate) fn check_rules(d: &ProgramData, names: &crate::names::Names) -> Vec<ValidationError> {
     let facts = SigFacts::new(d);
     // The bodies in chunks of methods, taken by whichever thread is free: the fixed groups
