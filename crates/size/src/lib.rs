@@ -204,12 +204,7 @@ fn folded_dead(p: &Program, m: MethodId, body: &Body, table: Option<&[Option<IlF
 /// Whether type `t`, whose method's features are `il`, has a class constructor with precise
 /// timing (not `beforefieldinit`): it runs on entry to the type's static methods and constructors.
 fn precise_cctor(p: &Program, t: TypeId, il: &IlFeatures) -> bool {
-    il.hints & IlFeatures::BEFORE_FIELD_INIT == 0 && class_constructor(p, t).is_some()
-}
-
-/// The class constructor of `t`.
-fn class_constructor(p: &Program, t: TypeId) -> Option<MethodId> {
-    p.types[t].methods.iter().copied().find(|&x| p.methods[x].is_static_constructor())
+    il.hints & IlFeatures::BEFORE_FIELD_INIT == 0 && p.cctor(t).is_some()
 }
 
 /// Whether `t` is `System.Exception` or derives from it (Mono does not inline their constructors).
@@ -289,11 +284,10 @@ pub fn features(p: &Program, m: MethodId, il: Option<&[Option<IlFeatures>]>) -> 
         TypeSig::Array(_) => true,
         _ => p.sig_def(sig).is_some_and(|d| !p.types[d].kind.is_value_type()),
     };
-    let has_cctor = |t: TypeId| class_constructor(p, t).is_some();
+    let has_cctor = |t: TypeId| p.cctor(t).is_some();
     // A `beforefieldinit` class constructor of another type: the caller checks it.
     let caller_checks = |t: TypeId| {
-        t != md.declaring_type
-            && class_constructor(p, t).and_then(|c| il_of(p, c, table)).is_some_and(|c| c.hints & IlFeatures::BEFORE_FIELD_INIT != 0)
+        t != md.declaring_type && p.cctor(t).and_then(|c| il_of(p, c, table)).is_some_and(|c| c.hints & IlFeatures::BEFORE_FIELD_INIT != 0)
     };
     for ins in &body.instrs {
         match ins {
