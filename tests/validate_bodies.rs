@@ -73,3 +73,22 @@ fn body_rules_and_references_are_found_in_every_method() {
     let errs = errors(d);
     assert!(errs.iter().any(|e| e.contains("declared in assembly App, which Lib does not reference")), "{errs:?}");
 }
+
+/// Tables read back from JSON are indexed again: an entry that repeats an earlier one is an
+/// error naming the table and the entry.
+#[test]
+fn repeated_interned_entries_are_rejected_by_table() {
+    let mut d = data();
+    let first = d.type_refs.values().next().cloned().expect("a signature");
+    let id = d.type_refs.push(first);
+    let errs = errors(d);
+    assert_eq!(errs, vec![format!("type_refs: entry {id} repeats an earlier entry")]);
+
+    let mut d = data();
+    let s = d.strings.push("twice".into());
+    d.strings.push("twice".into());
+    let errs = errors(d);
+    assert_eq!(errs, vec![format!("strings: entry {} repeats an earlier entry", aotsim::il::StringId::new(s.index() + 1))]);
+
+    assert!(errors(data()).is_empty());
+}

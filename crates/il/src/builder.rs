@@ -5,62 +5,101 @@ use crate::error::ValidationError;
 use crate::ids::*;
 use crate::model::*;
 use crate::program::Program;
-use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Borrow;
+use std::hash::{BuildHasher, Hash};
 
 /// Interns signatures and references so that structural equality is id equality.
 #[derive(Default)]
 pub(crate) struct Interner {
-    type_refs: HashMap<TypeSig, TypeRefId>,
-    method_refs: HashMap<MethodRef, MethodRefId>,
-    field_refs: HashMap<FieldRef, FieldRefId>,
-    strings: HashMap<String, StringId>,
+    type_refs: Index,
+    method_refs: Index,
+    field_refs: Index,
+    strings: Index,
     /// By method (field), the reference added by [`Builder::own_method_ref`]
-    /// ([`Builder::own_field_ref`]), kept here instead of in the maps; `u32::MAX`: none. Every
-    /// interned reference is in its map or here, so looking in both finds any.
+    /// ([`Builder::own_field_ref`]), kept here instead of in the index; `u32::MAX`: none. Every
+    /// interned reference is in its index or here, so looking in both finds any.
     own_methods: Vec<u32>,
     own_fields: Vec<u32>,
 }
 
-impl Interner {
-    /// Rebuilds the maps from already-interned tables (for programs read from JSON). Returns the
-    /// first duplicate entry, which would break "equal structure ⇔ equal id", as an error.
-    pub(crate) fn rebuild(data: &ProgramData) -> Result<Interner, ValidationError> {
-        let mut me = Interner::default();
-        for (id, sig) in data.type_refs.iter() {
-            if me.type_refs.insert(sig.clone(), id).is_some() {
-                return Err(ValidationError::program(format!("type_refs: entry {id} repeats an earlier entry")));
-            }
+/// The entries of one table found by value: a hash table of ids, each hashed and compared
+/// through the entry it names, so each entry is stored once, in its table (a map from entry to
+/// id would keep a second copy of every string and signature).
+#[derive(Default)]
+struct Index(hashbrown::HashTable<u32>);
+
+fn hash_of<Q: Hash + ?Sized>(q: &Q) -> u64 {
+    rustc_hash::FxBuildHasher.hash_one(q)
+}
+
+impl Index {
+    /// The id of the entry of `table` equal to `q`.
+    fn get<I: EntityId, T: Borrow<Q>, Q: Hash + Eq + ?Sized>(&self, table: &IdVec<I, T>, q: &Q) -> Option<I> {
+        let all = table.as_slice();
+        self.0.find(hash_of(q), |&i| all[i as usize].borrow() == q).map(|&i| I::new(i as usize))
+    }
+
+    /// Adds `id`, an entry of `table` not yet in the index.
+    fn insert<I: EntityId, T: Hash>(&mut self, table: &IdVec<I, T>, id: I) {
+        let all = table.as_slice();
+        self.0.insert_unique(hash_of(&all[id.index()]), id.index() as u32, |&i| hash_of(&all[i as usize]));
+    }
+
+    /// Pushes `value` onto `table` unless an equal entry is there; its id either way.
+    fn intern<I: EntityId, T: Hash + Eq>(&mut self, table: &mut IdVec<I, T>, value: T) -> I {
+        if let Some(id) = self.get(table, &value) {
+            return id;
         }
-        for (id, r) in data.method_refs.iter() {
-            if me.method_refs.insert(r.clone(), id).is_some() {
-                return Err(ValidationError::program(format!("method_refs: entry {id} repeats an earlier entry")));
+        let id = table.push(value);
+        self.insert(table, id);
+        id
+    }
+
+    /// Indexes every entry of `table`; the first id that repeats an earlier entry is an error.
+    fn rebuild<I: EntityId, T: Hash + Eq>(table: &IdVec<I, T>) -> Result<Index, I> {
+        let mut me = Index::default();
+        me.0.reserve(table.len(), |&i| hash_of(&table.as_slice()[i as usize]));
+        for (id, value) in table.iter() {
+            if me.get(table, value).is_some() {
+                return Err(id);
             }
-        }
-        for (id, r) in data.field_refs.iter() {
-            if me.field_refs.insert(r.clone(), id).is_some() {
-                return Err(ValidationError::program(format!("field_refs: entry {id} repeats an earlier entry")));
-            }
-        }
-        for (id, s) in data.strings.iter() {
-            if me.strings.insert(s.clone(), id).is_some() {
-                return Err(ValidationError::program(format!("strings: entry {id} repeats an earlier entry")));
-            }
+            me.insert(table, id);
         }
         Ok(me)
     }
 
+    fn reserve<I: EntityId, T: Hash>(&mut self, table: &IdVec<I, T>, n: usize) {
+        self.0.reserve(n, |&i| hash_of(&table.as_slice()[i as usize]));
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Interner {
+    /// Rebuilds the indexes from already-interned tables (for programs read from JSON). Returns
+    /// the first duplicate entry, which would break "equal structure ⇔ equal id", as an error.
+    pub(crate) fn rebuild(data: &ProgramData) -> Result<Interner, ValidationError> {
+        let repeats =
+            |table: &str, id: &dyn std::fmt::Display| ValidationError::program(format!("{table}: entry {id} repeats an earlier entry"));
+        Ok(Interner {
+            type_refs: Index::rebuild(&data.type_refs).map_err(|id| repeats("type_refs", &id))?,
+            method_refs: Index::rebuild(&data.method_refs).map_err(|id| repeats("method_refs", &id))?,
+            field_refs: Index::rebuild(&data.field_refs).map_err(|id| repeats("field_refs", &id))?,
+            strings: Index::rebuild(&data.strings).map_err(|id| repeats("strings", &id))?,
+            own_methods: Vec::new(),
+            own_fields: Vec::new(),
+        })
+    }
+
     /// The id of `sig` if it is interned.
-    pub(crate) fn find_type_ref(&self, sig: &TypeSig) -> Option<TypeRefId> {
-        self.type_refs.get(sig).copied()
+    pub(crate) fn find_type_ref(&self, data: &ProgramData, sig: &TypeSig) -> Option<TypeRefId> {
+        self.type_refs.get(&data.type_refs, sig)
     }
 
     pub(crate) fn type_ref(&mut self, data: &mut ProgramData, sig: TypeSig) -> TypeRefId {
-        if let Some(&id) = self.type_refs.get(&sig) {
-            return id;
-        }
-        let id = data.type_refs.push(sig.clone());
-        self.type_refs.insert(sig, id);
-        id
+        self.type_refs.intern(&mut data.type_refs, sig)
     }
 }
 
@@ -108,8 +147,8 @@ impl Builder {
     pub fn reserve_refs(&mut self, own_methods: usize, own_fields: usize, method_refs: usize, field_refs: usize) {
         self.data.method_refs.reserve(own_methods + method_refs);
         self.data.field_refs.reserve(own_fields + field_refs);
-        self.interner.method_refs.reserve(method_refs);
-        self.interner.field_refs.reserve(field_refs);
+        self.interner.method_refs.reserve(&self.data.method_refs, method_refs);
+        self.interner.field_refs.reserve(&self.data.field_refs, field_refs);
     }
 
     /// The tables built so far.
@@ -266,8 +305,8 @@ impl Builder {
         if let Some(id) = self.find_method_ref(&r) {
             return id;
         }
-        let id = self.data.method_refs.push(r.clone());
-        self.interner.method_refs.insert(r, id);
+        let id = self.data.method_refs.push(r);
+        self.interner.method_refs.insert(&self.data.method_refs, id);
         id
     }
 
@@ -300,7 +339,7 @@ impl Builder {
         if self.interner.method_refs.is_empty() {
             return None;
         }
-        self.interner.method_refs.get(r).copied()
+        self.interner.method_refs.get(&self.data.method_refs, r)
     }
 
     /// Interns a field reference.
@@ -308,8 +347,8 @@ impl Builder {
         if let Some(id) = self.find_field_ref(&r) {
             return id;
         }
-        let id = self.data.field_refs.push(r.clone());
-        self.interner.field_refs.insert(r, id);
+        let id = self.data.field_refs.push(r);
+        self.interner.field_refs.insert(&self.data.field_refs, id);
         id
     }
 
@@ -339,17 +378,16 @@ impl Builder {
         if self.interner.field_refs.is_empty() {
             return None;
         }
-        self.interner.field_refs.get(r).copied()
+        self.interner.field_refs.get(&self.data.field_refs, r)
     }
 
     /// Interns a user string.
     pub fn string(&mut self, s: impl AsRef<str> + Into<String>) -> StringId {
-        if let Some(&id) = self.interner.strings.get(s.as_ref()) {
+        if let Some(id) = self.interner.strings.get(&self.data.strings, s.as_ref()) {
             return id;
         }
-        let s: String = s.into();
-        let id = self.data.strings.push(s.clone());
-        self.interner.strings.insert(s, id);
+        let id = self.data.strings.push(s.into());
+        self.interner.strings.insert(&self.data.strings, id);
         id
     }
 

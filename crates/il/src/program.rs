@@ -228,7 +228,7 @@ impl<'d> Sigs<'d> {
     }
 
     fn intern(&mut self, sig: TypeSig) -> TypeRefId {
-        if let Some(id) = self.int.find_type_ref(&sig).or_else(|| self.extra_ids.get(&sig).copied()) {
+        if let Some(id) = self.int.find_type_ref(self.d, &sig).or_else(|| self.extra_ids.get(&sig).copied()) {
             return id;
         }
         let id = TypeRefId::new(self.d.type_refs.len() + self.extra.len());
