@@ -382,6 +382,7 @@ impl Derived {
         }
 
         let mut dispatch = IdVec::filled(n_types, Vec::new());
+        let mut explicit: HashMap<MethodId, MethodId> = HashMap::default();
         for t in d.types.ids() {
             if d.types[t].kind == TypeKind::Interface {
                 continue;
@@ -405,6 +406,18 @@ impl Derived {
             // The type itself (no substitution) and its ancestors with their arguments.
             let chain: Vec<(TypeId, &[TypeRefId])> =
                 std::iter::once((t, &[][..])).chain(ancestors[t.index()].iter().map(|(b, a)| (*b, a.as_slice()))).collect();
+            // Explicit implementations over the chain, nearest type first, each type's methods
+            // in order: the first method naming a slot implements it.
+            explicit.clear();
+            if !ifaces.is_empty() {
+                for (c, _) in &chain {
+                    for &cm in &d.types[*c].methods {
+                        for &r in &d.methods[cm].overrides {
+                            explicit.entry(d.method_refs[r].method).or_insert(cm);
+                        }
+                    }
+                }
+            }
             let mut entries = Vec::new();
             for i in ifaces {
                 let Some(idef) = sigs.def(i) else { continue };
@@ -420,14 +433,7 @@ impl Derived {
                     let want: Vec<TypeRefId> =
                         if iargs.is_empty() { params } else { params.into_iter().map(|p| sigs.subst(p, Some(&iargs), None)).collect() };
                     // Explicit implementations first (nearest type wins), then by name and signature.
-                    let explicit = chain.iter().find_map(|(c, _)| {
-                        d.types[*c]
-                            .methods
-                            .iter()
-                            .copied()
-                            .find(|&cm| d.methods[cm].overrides.iter().any(|&r| d.method_refs[r].method == s))
-                    });
-                    let implementation = explicit.or_else(|| {
+                    let implementation = explicit.get(&s).copied().or_else(|| {
                         chain.iter().find_map(|(c, args)| {
                             let cands = virtuals.get(c)?;
                             cands.iter().copied().find(|&cm| matches(&mut sigs, cm, &name, args, &want, gp))

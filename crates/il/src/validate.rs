@@ -222,22 +222,23 @@ pub(crate) fn check_rules(d: &ProgramData, names: &crate::names::Names) -> Vec<V
             done.push((c, check_bodies(d, names, &facts, start..(start + CHUNK).min(d.methods.len()))));
         }
     };
-    let ((types, methods, mut chunks), (members, references, theirs)) = std::thread::scope(|s| {
+    let ((types, member_refs, mut chunks), (members, references, theirs)) = std::thread::scope(|s| {
         let other = s.spawn(|| {
             let members = check_members(d, names);
             let mut references = Vec::new();
             check_references(d, names, &facts, &mut references);
             (members, references, bodies())
         });
-        let mine = (check_types(d, names), check_methods(d, names, &facts), bodies());
+        let mine = (check_types(d, names), check_member_refs(d, names, &facts), bodies());
         (mine, other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
     chunks.extend(theirs);
     chunks.sort_unstable_by_key(|c| c.0);
     let body_errs = chunks.into_iter().map(|c| c.1);
-    let (mut ids, mut rules, mut body_refs) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut ids, mut per_method, mut rules, mut body_refs) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for b in body_errs {
         ids.extend(b.ids);
+        per_method.extend(b.methods);
         rules.extend(b.rules);
         body_refs.extend(b.references);
     }
@@ -246,7 +247,8 @@ pub(crate) fn check_rules(d: &ProgramData, names: &crate::names::Names) -> Vec<V
     }
     let mut errs = types;
     errs.extend(members);
-    errs.extend(methods);
+    errs.extend(per_method);
+    errs.extend(member_refs);
     errs.extend(rules);
     errs.extend(references);
     errs.extend(body_refs);
@@ -343,6 +345,8 @@ impl SigFacts {
 #[derive(Default)]
 struct BodyErrs {
     ids: Vec<ValidationError>,
+    /// [`check_method`]'s.
+    methods: Vec<ValidationError>,
     rules: Vec<ValidationError>,
     references: Vec<ValidationError>,
 }
@@ -355,6 +359,7 @@ fn check_bodies(d: &ProgramData, names: &crate::names::Names, facts: &SigFacts, 
     let n_tref = d.type_refs.len();
     let tref_ok = |t: TypeRefId| t.index() < n_tref;
     for id in methods.map(MethodId::new) {
+        check_method(d, names, facts, id, &mut out.methods);
         let m = &d.methods[id];
         let s = Subject::Method(id);
         let mn = || names.method_name(d, id);
@@ -641,65 +646,67 @@ fn check_members(d: &ProgramData, names: &crate::names::Names) -> Vec<Validation
     errs
 }
 
-/// Every method, field and reference: flags, signatures, bodies instruction by instruction.
-fn check_methods(d: &ProgramData, names: &crate::names::Names, facts: &SigFacts) -> Vec<ValidationError> {
-    let mut errs = Vec::new();
-    for (id, m) in d.methods.iter() {
-        let s = Subject::Method(id);
-        let mn = || names.method_name(d, id);
-        let t = &d.types[m.declaring_type];
-        if m.flags.is_abstract && m.body.is_some() {
-            errs.push(ValidationError::new(s, format!("abstract method {} has a body", mn())));
-        }
-        if m.flags.is_abstract && !m.flags.is_virtual {
-            errs.push(ValidationError::new(s, format!("abstract method {} is not virtual", mn())));
-        }
-        if m.flags.is_static && m.flags.is_virtual {
-            errs.push(ValidationError::new(s, format!("static method {} cannot be virtual", mn())));
-        }
-        if m.flags.is_abstract && !t.is_abstract && t.kind != TypeKind::Interface {
-            errs.push(ValidationError::new(
-                s,
-                format!("abstract method {} is declared in non-abstract type {}", mn(), names.type_name(m.declaring_type)),
-            ));
-        }
-        for &o in &m.overrides {
-            let target = d.method_refs[o].method;
-            if !d.methods[target].flags.is_virtual || !m.flags.is_virtual {
-                errs.push(ValidationError::new(
-                    s,
-                    format!("{} overrides {}, but both must be virtual", mn(), names.method_name(d, target)),
-                ));
-            }
-        }
-        let n_type_gp = t.generic_params.len();
-        let n_meth_gp = m.generic_params.len();
-        let sig_ok = |errs: &mut Vec<ValidationError>, sig: TypeRefId, what: &str| {
-            if !facts.vars_out_of_range(sig, n_type_gp, n_meth_gp) {
-                return;
-            }
-            if let Some(bad) = var_out_of_range(d, sig, n_type_gp, n_meth_gp) {
-                errs.push(ValidationError::new(s, format!("{what} of {} uses generic parameter {bad}, which is not declared", mn())));
-            }
-        };
-        sig_ok(&mut errs, m.ret, "return type");
-        for p in &m.params {
-            sig_ok(&mut errs, p.ty, "a parameter");
-        }
-        if let Some(body) = &m.body {
-            for &l in &body.locals {
-                sig_ok(&mut errs, l, "a local");
-            }
-        }
-        for a in &m.attributes {
-            if d.methods[a.ctor].name != ".ctor" {
-                errs.push(ValidationError::new(
-                    s,
-                    format!("attribute of {} is built by {}, which is not a constructor", mn(), names.method_name(d, a.ctor)),
-                ));
-            }
+/// One method's flags, overrides, signature, locals and attributes (walked with its body by
+/// [`check_bodies`], while the method's record is in cache).
+fn check_method(d: &ProgramData, names: &crate::names::Names, facts: &SigFacts, id: MethodId, errs: &mut Vec<ValidationError>) {
+    let m = &d.methods[id];
+    let s = Subject::Method(id);
+    let mn = || names.method_name(d, id);
+    let t = &d.types[m.declaring_type];
+    if m.flags.is_abstract && m.body.is_some() {
+        errs.push(ValidationError::new(s, format!("abstract method {} has a body", mn())));
+    }
+    if m.flags.is_abstract && !m.flags.is_virtual {
+        errs.push(ValidationError::new(s, format!("abstract method {} is not virtual", mn())));
+    }
+    if m.flags.is_static && m.flags.is_virtual {
+        errs.push(ValidationError::new(s, format!("static method {} cannot be virtual", mn())));
+    }
+    if m.flags.is_abstract && !t.is_abstract && t.kind != TypeKind::Interface {
+        errs.push(ValidationError::new(
+            s,
+            format!("abstract method {} is declared in non-abstract type {}", mn(), names.type_name(m.declaring_type)),
+        ));
+    }
+    for &o in &m.overrides {
+        let target = d.method_refs[o].method;
+        if !d.methods[target].flags.is_virtual || !m.flags.is_virtual {
+            errs.push(ValidationError::new(s, format!("{} overrides {}, but both must be virtual", mn(), names.method_name(d, target))));
         }
     }
+    let n_type_gp = t.generic_params.len();
+    let n_meth_gp = m.generic_params.len();
+    let mut sig_ok = |sig: TypeRefId, what: &str| {
+        if !facts.vars_out_of_range(sig, n_type_gp, n_meth_gp) {
+            return;
+        }
+        if let Some(bad) = var_out_of_range(d, sig, n_type_gp, n_meth_gp) {
+            errs.push(ValidationError::new(s, format!("{what} of {} uses generic parameter {bad}, which is not declared", mn())));
+        }
+    };
+    sig_ok(m.ret, "return type");
+    for p in &m.params {
+        sig_ok(p.ty, "a parameter");
+    }
+    if let Some(body) = &m.body {
+        for &l in &body.locals {
+            sig_ok(l, "a local");
+        }
+    }
+    for a in &m.attributes {
+        if d.methods[a.ctor].name != ".ctor" {
+            errs.push(ValidationError::new(
+                s,
+                format!("attribute of {} is built by {}, which is not a constructor", mn(), names.method_name(d, a.ctor)),
+            ));
+        }
+    }
+}
+
+/// Every field and reference: generic parameters in range, references naming members of the
+/// types they name.
+fn check_member_refs(d: &ProgramData, names: &crate::names::Names, facts: &SigFacts) -> Vec<ValidationError> {
+    let mut errs = Vec::new();
     for (id, f) in d.fields.iter() {
         let n_type_gp = d.types[f.declaring_type].generic_params.len();
         if !facts.vars_out_of_range(f.ty, n_type_gp, 0) {
