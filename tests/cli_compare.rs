@@ -151,5 +151,7 @@ fn bad_settings_and_models_are_located_errors() {
     assert!(run.stderr.contains("model.json") && run.stderr.contains("`cold_read_mb_s` is missing"), "{}", run.stderr);
     // The printed model reads back as the same model.
     std::fs::write(&path, &model).expect("write");
-    assert_eq!(aotsim(&["compare", "examples/webapi.il", "--app-model", path.to_str().expect("utf8")]).code, 0);
+    let reread = aotsim(&["compare", "examples/webapi.il", "--app-model", path.to_str().expect("utf8")]).code;
+    std::fs::remove_dir_all(&dir).expect("temp dir removed");
+    assert_eq!(reread, 0);
 }
