@@ -250,6 +250,17 @@ pub(crate) fn read_body(d: &[u8]) -> R<MethodBody<'_>> {
 
 /// Decodes `code` instruction by instruction into `out`. Errors carry the IL offset.
 pub fn decode(code: &[u8], out: &mut Vec<RawInstr>) -> Result<(), (u32, String)> {
+    decode_each(code, |r| {
+        out.push(r);
+        Ok(())
+    })
+    .map(|_| ())
+}
+
+/// Decodes `code` instruction by instruction, handing each to `f` as it is read, and returns
+/// how many there were. Errors, the decoder's or `f`'s, carry the IL offset.
+pub fn decode_each(code: &[u8], mut f: impl FnMut(RawInstr) -> Result<(), (u32, String)>) -> Result<u32, (u32, String)> {
+    let mut count = 0u32;
     let mut at = 0usize;
     let n = code.len();
     while at < n {
@@ -305,9 +316,10 @@ pub fn decode(code: &[u8], out: &mut Vec<RawInstr>) -> Result<(), (u32, String)>
                 Operand::Switch(count)
             }
         };
-        out.push(RawInstr { offset: start as u32, op, operand });
+        f(RawInstr { offset: start as u32, op, operand })?;
+        count += 1;
     }
-    Ok(())
+    Ok(count)
 }
 
 /// The group of an opcode (an index into [`aotsim_il::OP_GROUPS`]).
@@ -369,13 +381,14 @@ pub fn group(op: Opcode) -> usize {
     }
 }
 
-/// Counts `raw`'s opcodes by group and takes the clauses and max stack of `body`; `hints` are
-/// the method's flags the compiler reads ([`IlFeatures::hints`]).
-pub fn il_features(body: &MethodBody, raw: &[RawInstr], hints: u8) -> IlFeatures {
-    let mut counts = [0u16; OP_GROUPS.len()];
-    for r in raw {
-        let c = &mut counts[group(r.op)];
-        *c = c.saturating_add(1);
-    }
+/// Counts instruction `op` in its group of `counts`.
+pub fn count(counts: &mut [u16; OP_GROUPS.len()], op: Opcode) {
+    let c = &mut counts[group(op)];
+    *c = c.saturating_add(1);
+}
+
+/// The features of `body` whose opcodes [`count`] counted in `counts`: those, the clauses and
+/// the max stack; `hints` are the method's flags the compiler reads ([`IlFeatures::hints`]).
+pub fn il_features(body: &MethodBody, counts: [u16; OP_GROUPS.len()], hints: u8) -> IlFeatures {
     IlFeatures { counts, clauses: body.clauses.len().min(u16::MAX as usize) as u16, max_stack: body.max_stack, hints }
 }

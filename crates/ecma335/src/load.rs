@@ -273,7 +273,6 @@ struct ModState<'a> {
     /// Memos of what body tokens lower to, so each distinct token is resolved once.
     ref_type_sigs: Vec<Option<TypeRefId>>,
     user_strings: FxHashMap<u32, StringId>,
-    locals: FxHashMap<u32, Vec<TypeRefId>>,
     method_sigs: FxHashMap<u32, Sig>,
     field_sigs: FxHashMap<u32, TypeRefId>,
 }
@@ -390,7 +389,8 @@ const BODY_CHUNK: usize = 256;
 /// A worker's buffers, reused from body to body.
 #[derive(Default)]
 struct Scratch {
-    raw: Vec<RawInstr>,
+    /// The body being lowered (copied out at its exact length).
+    instrs: Vec<Instr>,
     /// (IL offset, instruction index) of each decoded instruction.
     starts: Vec<(u32, u32)>,
     /// (instruction index, target IL offset, IL offset of the branch).
@@ -449,7 +449,10 @@ struct DecodedBody {
     /// Instructions decoded, prefixes included.
     n_raw: u32,
     instrs: Vec<Instr>,
-    /// This body's entries in its chunk's `pending`.
+    /// Its locals (empty until [`BodyDecoder::finish`]).
+    locals: Vec<TypeRefId>,
+    /// This body's entries in its chunk's `pending`: every token-naming instruction, then, once
+    /// finished, only its `ldstr`s.
     pending: std::ops::Range<u32>,
     features: Option<IlFeatures>,
 }
@@ -515,16 +518,46 @@ impl<'m, 'a> BodyDecoder<'m, 'a> {
 
     /// The worker: sends each module's member names, then decodes chunks until none is left and
     /// sends each with its number.
-    fn work(&self, names: &std::sync::mpsc::Sender<MemberNames>, tx: &std::sync::mpsc::Sender<(usize, Decoded)>) {
+    fn work(
+        &self,
+        names: &std::sync::mpsc::Sender<MemberNames>,
+        tx: &std::sync::mpsc::Sender<(usize, Decoded)>,
+        tables_rx: &std::sync::mpsc::Receiver<std::sync::Arc<Tables>>,
+    ) {
         for md in self.mods {
             if names.send(MemberNames::read(&md.md)).is_err() {
                 return;
             }
         }
         let mut scratch = Scratch::default();
-        while let Some(c) = self.claim() {
-            if tx.send((c, self.decode(c, &mut scratch))).is_err() {
-                break;
+        // Each module's tables, as the main thread makes them; chunks decoded before their
+        // module's tables are here wait, in order.
+        let mut tables = Vec::new();
+        let mut held: std::collections::VecDeque<(usize, Decoded)> = std::collections::VecDeque::new();
+        loop {
+            tables.extend(tables_rx.try_iter());
+            while let Some((c, mut d)) = held.pop_front() {
+                let Some(t) = tables.get(d.m) else {
+                    held.push_front((c, d));
+                    break;
+                };
+                self.finish(&mut d, t);
+                if tx.send((c, d)).is_err() {
+                    return;
+                }
+            }
+            if let Some(c) = self.claim() {
+                held.push_back((c, self.decode(c, &mut scratch)));
+                continue;
+            }
+            if held.is_empty() {
+                return;
+            }
+            // Everything is decoded: wait for the next module's tables (none come after an
+            // error: the main thread then drops its sender).
+            match tables_rx.recv() {
+                Ok(t) => tables.push(t),
+                Err(_) => return,
             }
         }
     }
@@ -543,6 +576,60 @@ impl<'m, 'a> BodyDecoder<'m, 'a> {
         out
     }
 
+    /// Module `m`'s own references.
+    fn own(&self, m: usize) -> OwnRefs<'_, 'a> {
+        OwnRefs {
+            md: &self.mods[m].md,
+            method_ref_base: self.method_ref_base[m],
+            field_ref_base: self.field_ref_base[m],
+            type_ref_base: self.type_ref_base[m],
+        }
+    }
+
+    /// Finishes the bodies of chunk `d` through their module's tables: their locals, and every
+    /// instruction left pending but `ldstr`, which stays pending for the main thread. A body
+    /// naming a row that did not resolve becomes an error and the chunk's last.
+    fn finish(&self, d: &mut Decoded, t: &Tables) {
+        let m = d.m;
+        let own = self.own(m);
+        let mut strings = Vec::new();
+        let mut failed = None;
+        for (i, body) in d.bodies.iter_mut().enumerate() {
+            let Ok(b) = body else { break };
+            let at_body = |il_offset: u32, cause: String| {
+                Bad { location: Location::Body { method: b.row, il_offset }, cause }.file(self.mods[m].file)
+            };
+            let first = strings.len() as u32;
+            let done = (|| {
+                if b.locals_token != 0 {
+                    b.locals = match t.locals.get((b.locals_token & 0x00ff_ffff) as usize).and_then(Option::as_ref) {
+                        Some(Ok(l)) => l.clone(),
+                        Some(Err(cause)) => return Err(at_body(0, format!("locals: {cause}"))),
+                        None => return Err(at_body(0, "locals: not a local signature".into())),
+                    };
+                }
+                for p in &d.pending[b.pending.start as usize..b.pending.end as usize] {
+                    match t.lower(&own, p.op, p.token) {
+                        Ok(Some(ins)) => b.instrs[p.index as usize] = ins,
+                        Ok(None) => strings.push(*p),
+                        Err(cause) => return Err(at_body(p.offset, cause)),
+                    }
+                }
+                Ok(())
+            })();
+            b.pending = first..strings.len() as u32;
+            if let Err(e) = done {
+                *body = Err(e);
+                failed = Some(i);
+                break;
+            }
+        }
+        if let Some(i) = failed {
+            d.bodies.truncate(i + 1); // resolution stops at the first error
+        }
+        d.pending = strings;
+    }
+
     /// Reads, decodes and partly lowers the body of MethodDef `row` of module `m`; instructions
     /// that name a token are placeholders listed in `pending`.
     fn decode_body(&self, m: usize, row: u32, s: &mut Scratch, pending: &mut Vec<Pending>) -> Result<DecodedBody, Error> {
@@ -559,8 +646,27 @@ impl<'m, 'a> BodyDecoder<'m, 'a> {
             };
             err(Bad { location: Location::Offset(at), cause: format!("body of MethodDef row {row}: {}", b.cause) })
         })?;
-        s.raw.clear();
-        il::decode(body.code, &mut s.raw).map_err(|(o, c)| at_body(o, c))?;
+        let n_locals = match body.locals_token {
+            0 => 0,
+            tok => local_sig(md, tok).map_err(|b| at_body(0, format!("locals: {}", b.cause)))?.1,
+        };
+        let n_args = arg_count(md, md.table(tid::METHOD_DEF).get(row, 4)).map_err(|b| err(Bad::row("MethodDef", row, b.cause)))?;
+        let first_pending = pending.len() as u32;
+        let mut counts = [0u16; OP_GROUPS.len()];
+        let (Scratch { instrs, starts, branches }, own) = (&mut *s, self.own(m));
+        instrs.clear();
+        starts.clear();
+        branches.clear();
+        let mut plain = Plain { out: instrs, starts, branches, pending, own: &own, code_len: body.code.len(), n_args, n_locals };
+        let want_features = self.want_features;
+        let n_raw = il::decode_each(body.code, |ri| {
+            if want_features {
+                il::count(&mut counts, ri.op);
+            }
+            plain.push(&ri)
+        })
+        .and_then(|n| plain.bind_branches().map(|()| n))
+        .map_err(|(o, c)| at_body(o, c))?;
         let features = self.want_features.then(|| {
             let mt = md.table(tid::METHOD_DEF);
             let (impl_flags, flags) = (mt.get(row, 1), mt.get(row, 2));
@@ -573,38 +679,16 @@ impl<'m, 'a> BodyDecoder<'m, 'a> {
             if self.before_field_init[m].get(row as usize).copied().unwrap_or(false) {
                 hints |= IlFeatures::BEFORE_FIELD_INIT;
             }
-            crate::il::il_features(&body, &s.raw, hints)
+            crate::il::il_features(&body, counts, hints)
         });
-        let n_locals = match body.locals_token {
-            0 => 0,
-            tok => local_sig(md, tok).map_err(|b| at_body(0, format!("locals: {}", b.cause)))?.1,
-        };
-        let first_pending = pending.len() as u32;
-        let own = OwnRefs {
-            md,
-            method_ref_base: self.method_ref_base[m],
-            field_ref_base: self.field_ref_base[m],
-            type_ref_base: self.type_ref_base[m],
-        };
-        let instrs = lower_plain(body.code.len(), s, pending, &own).map_err(|(o, c)| at_body(o, c))?;
-        let n_args = arg_count(md, md.table(tid::METHOD_DEF).get(row, 4)).map_err(|b| err(Bad::row("MethodDef", row, b.cause)))?;
-        for ins in &instrs {
-            let bad = match *ins {
-                Instr::LdArg(a) | Instr::StArg(a) => a as usize >= n_args,
-                Instr::LdLoc(l) | Instr::StLoc(l) => l as usize >= n_locals,
-                _ => false,
-            };
-            if bad {
-                return Err(at_body(0, format!("{ins:?} is out of range ({n_args} arguments, {n_locals} locals)")));
-            }
-        }
         Ok(DecodedBody {
             row,
             id,
             il_size: body.code.len() as u32,
             locals_token: body.locals_token,
-            n_raw: s.raw.len() as u32,
-            instrs,
+            n_raw,
+            instrs: s.instrs.as_slice().to_vec(),
+            locals: Vec::new(),
             pending: first_pending..pending.len() as u32,
             features,
         })
@@ -671,6 +755,8 @@ struct Feed {
     ready: FxHashMap<usize, Decoded>,
     next: usize,
     scratch: Scratch,
+    /// Every module's tables, made before the first chunk is taken.
+    tables: Vec<std::sync::Arc<Tables>>,
 }
 
 impl Feed {
@@ -685,7 +771,12 @@ impl Feed {
             let (c, x) = match self.rx.try_recv() {
                 Ok(got) => got,
                 Err(_) => match d.claim() {
-                    Some(c) => (c, d.decode(c, &mut self.scratch)),
+                    Some(c) => {
+                        let mut x = d.decode(c, &mut self.scratch);
+                        let t = &self.tables[x.m];
+                        d.finish(&mut x, t);
+                        (c, x)
+                    }
                     // Every chunk is claimed and `want` is the worker's: wait for it. The worker
                     // stops sending early only by panicking, which the join re-raises anyway.
                     None => self.rx.recv().expect("the body decoder sends every chunk it claims"),
@@ -736,6 +827,17 @@ struct OwnRefs<'m, 'a> {
 }
 
 impl OwnRefs<'_, '_> {
+    /// Whether MethodDef row `row` is an instance constructor.
+    fn is_ctor(&self, row: u32) -> bool {
+        matches!(self.md.string(self.md.table(tid::METHOD_DEF).get(row, 3)), Ok(".ctor"))
+    }
+
+    /// Whether MemberRef row `row` names a field (its signature starts with FIELD).
+    fn memberref_is_field(&self, row: u32) -> bool {
+        let mr = self.md.table(tid::MEMBER_REF);
+        mr.has(row) && self.md.blob(mr.get(row, 2)).is_ok_and(|b| b.first() == Some(&0x06))
+    }
+
     /// `op` with a MethodDef, Field or TypeDef token `tok`, lowered; `None` for any other token.
     fn lower(&self, op: u16, tok: u32) -> Option<Result<Instr, String>> {
         let row = tok & 0x00ff_ffff;
@@ -764,6 +866,130 @@ impl OwnRefs<'_, '_> {
             }
             _ => None,
         }
+    }
+}
+
+/// What one module's body tokens lower to, by row (index 0 unused), made by the main thread
+/// ([`Lowerer::tables`]) and read by whichever thread finishes a body ([`Tables::lower`]). An
+/// `Err` is the cause the row did not resolve, reported where a body names it.
+#[derive(Default)]
+struct Tables {
+    /// The member and whether it is a constructor (what `newobj` needs).
+    memberref: Vec<Result<(Member, bool), String>>,
+    methodspec: Vec<Result<Option<(MethodRefId, bool)>, String>>,
+    typeref: Vec<TypeRefId>,
+    typespec: Vec<Result<TypeRefId, String>>,
+    /// The stack effect of a `calli` through the StandAloneSig row: pops, pushes.
+    calli: Vec<Result<(u8, u8), String>>,
+    /// The locals of a StandAloneSig row that is a LOCAL_SIG.
+    locals: Vec<Option<Result<Vec<TypeRefId>, String>>>,
+}
+
+/// Row `row` of a table kept by row (index 0 unused); `None` past the table.
+fn at<T: Clone>(table: &[Result<T, String>], row: u32) -> Option<Result<T, String>> {
+    table.get(row as usize).filter(|_| row > 0).cloned()
+}
+
+impl Tables {
+    /// `op` with the token `tok` that [`lower_plain`] left pending, lowered; `None` for `ldstr`
+    /// ([`Lowerer::ldstr`]). The causes are those of the rows' resolution.
+    fn lower(&self, own: &OwnRefs, op: u16, tok: u32) -> Result<Option<Instr>, String> {
+        use SimpleOp as S;
+        let row = tok & 0x00ff_ffff;
+        let named = |table: &str| format!("{table} token 0x{tok:08x} names no row");
+        // A method token (MethodDef, MemberRef, MethodSpec) as a member and whether it is a constructor.
+        let method = |tok_table: u32| -> Result<Option<(Member, bool)>, String> {
+            match tok_table {
+                0x06 => match own.lower(0x28, tok) {
+                    Some(Ok(Instr::Call(r))) => Ok(Some((Member::Method(r), own.is_ctor(row)))),
+                    Some(Err(e)) => Err(e),
+                    _ => Err(format!("token 0x{tok:08x} is not a method")),
+                },
+                0x0a => at(&self.memberref, row).ok_or_else(|| format!("MemberRef token 0x0a{row:06x} names no row"))?.map(Some),
+                0x2b => at(&self.methodspec, row)
+                    .ok_or_else(|| format!("MethodSpec token 0x2b{row:06x} names no row"))?
+                    .map(|x| x.map(|(r, ctor)| (Member::Method(r), ctor))),
+                _ => Err(format!("token 0x{tok:08x} is not a method")),
+            }
+        };
+        let ty = || -> Result<TypeRefId, String> {
+            match (tok >> 24) as usize {
+                tid::TYPE_DEF => match own.lower(0x8c, tok) {
+                    Some(Ok(Instr::Box(t))) => Ok(t),
+                    Some(Err(_)) | None | Some(Ok(_)) => Err(format!("type token 0x{:02x}{row:06x} names no row", tid::TYPE_DEF)),
+                },
+                tid::TYPE_REF => self
+                    .typeref
+                    .get(row as usize)
+                    .filter(|_| row > 0)
+                    .copied()
+                    .ok_or_else(|| format!("type token 0x{:02x}{row:06x} names no row", tid::TYPE_REF)),
+                tid::TYPE_SPEC => {
+                    at(&self.typespec, row).ok_or_else(|| format!("type token 0x{:02x}{row:06x} names no row", tid::TYPE_SPEC))?
+                }
+                _ => Err(format!("token 0x{tok:08x} is not a type")),
+            }
+        };
+        // A field token (Field, MemberRef): `None` when the MemberRef did not resolve.
+        let field = || -> Result<Option<FieldRefId>, String> {
+            match tok >> 24 {
+                0x04 => match own.lower(0x7b, tok) {
+                    Some(Ok(Instr::LdFld(f))) => Ok(Some(f)),
+                    Some(Err(e)) => Err(e),
+                    _ => Err(named("field")),
+                },
+                0x0a => match method(0x0a)? {
+                    Some((Member::Field(f), _)) => Ok(Some(f)),
+                    Some((Member::Method(_), _)) => Err("a field access names a method".into()),
+                    _ => Ok(None),
+                },
+                _ => Err(format!("token 0x{tok:08x} is not a field")),
+            }
+        };
+        Ok(Some(match op {
+            0x28 | 0x6f | 0x73 | 0xfe06 | 0xfe07 => match method(tok >> 24)? {
+                Some((Member::Method(r), ctor)) => {
+                    if op == 0x73 && !ctor {
+                        return Err("newobj of a method that is not a constructor".into());
+                    }
+                    method_instr(op, r)
+                }
+                Some((Member::Opaque { pops, returns, has_this }, _)) => match op {
+                    0x73 => Instr::Stack { pops, pushes: 1 },
+                    0xfe06 => Instr::Stack { pops: 0, pushes: 1 },
+                    0xfe07 => Instr::Stack { pops: 1, pushes: 1 },
+                    _ => Instr::Stack { pops: pops.saturating_add(u8::from(has_this)), pushes: u8::from(returns) },
+                },
+                Some((Member::Field(_), _)) => return Err("a call names a field".into()),
+                None => Instr::Stack { pops: 0, pushes: 0 },
+            },
+            0x29 => {
+                let calli = at(&self.calli, row).filter(|_| tok >> 24 == 0x11);
+                let (pops, pushes) = calli.ok_or_else(|| format!("calli token 0x{tok:08x} names no StandAloneSig row"))??;
+                Instr::Stack { pops, pushes }
+            }
+            0x72 => return Ok(None),
+            0x74 | 0x75 | 0x79 | 0x8c | 0x8d | 0xa5 | 0xfe15 | 0xfe16 => type_instr(op, ty()?),
+            0x7b..=0x80 => match (field()?, op) {
+                (Some(f), _) => field_instr(op, f),
+                (None, 0x7b | 0x7c) => Instr::Op(S::Unary),
+                (None, 0x7d) => Instr::Stack { pops: 2, pushes: 0 },
+                (None, 0x7e | 0x7f) => Instr::Op(S::LdConst),
+                (None, _) => Instr::Pop,
+            },
+            0xd0 => match tok >> 24 {
+                0x01 | 0x02 | 0x1b => Instr::LdToken(Token::Type(ty()?)),
+                0x04 | 0x0a if tok >> 24 == 0x04 || own.memberref_is_field(row) => {
+                    field()?.map_or(Instr::Op(S::LdConst), |f| Instr::LdToken(Token::Field(f)))
+                }
+                0x06 | 0x0a | 0x2b => match method(tok >> 24)? {
+                    Some((Member::Method(r), _)) => Instr::LdToken(Token::Method(r)),
+                    _ => Instr::Op(S::LdConst),
+                },
+                _ => return Err(format!("ldtoken of token 0x{tok:08x}")),
+            },
+            op => return Err(format!("opcode 0x{op:x} names no token")),
+        }))
     }
 }
 
@@ -808,15 +1034,29 @@ fn type_instr(op: u16, t: TypeRefId) -> Instr {
     }
 }
 
-/// Lowers the decoded instructions in `s.raw` that need no metadata but `own`: those that name
-/// a token other than the module's own methods, fields and types become `Stack` placeholders
-/// recorded in `pending`. Branches are bound to instruction indexes.
-fn lower_plain(code_len: usize, s: &mut Scratch, pending: &mut Vec<Pending>, own: &OwnRefs) -> Result<Vec<Instr>, (u32, String)> {
-    let Scratch { raw, starts, branches } = s;
-    starts.clear();
-    branches.clear();
-    let mut out = Vec::with_capacity(raw.len());
-    for ri in raw.iter() {
+/// Lowers a body's instructions as they are decoded ([`Plain::push`]) with no metadata but
+/// `own`: those that name a token other than the module's own methods, fields and types become
+/// `Stack` placeholders recorded in `pending`; argument and local numbers are checked against
+/// the counts given. Branches are bound to instruction indexes at the end
+/// ([`Plain::bind_branches`]).
+struct Plain<'x, 'o, 'm, 'a> {
+    out: &'x mut Vec<Instr>,
+    /// (IL offset, instruction index) of each decoded instruction.
+    starts: &'x mut Vec<(u32, u32)>,
+    /// (instruction index, target IL offset, IL offset of the branch).
+    branches: &'x mut Vec<(usize, i64, u32)>,
+    pending: &'x mut Vec<Pending>,
+    own: &'o OwnRefs<'m, 'a>,
+    code_len: usize,
+    n_args: usize,
+    n_locals: usize,
+}
+
+impl Plain<'_, '_, '_, '_> {
+    #[inline(always)]
+    fn push(&mut self, ri: &RawInstr) -> Result<(), (u32, String)> {
+        let Plain { out, starts, branches, pending, own, code_len, n_args, n_locals } = self;
+        let (code_len, n_args, n_locals) = (*code_len, *n_args, *n_locals);
         starts.push((ri.offset, out.len() as u32));
         let at = ri.offset;
         let int = match ri.operand {
@@ -883,27 +1123,39 @@ fn lower_plain(code_len: usize, s: &mut Scratch, pending: &mut Vec<Pending>, own
             0xdc | 0xfe1a => Instr::Stack { pops: 0, pushes: 0 },
             0xfe11 => Instr::Stack { pops: 1, pushes: 0 },
             0xfe17 | 0xfe18 => Instr::Stack { pops: 3, pushes: 0 },
-            0xfe12 | 0xfe13 | 0xfe14 | 0xfe19 | 0xfe1e => continue, // prefixes
+            0xfe12 | 0xfe13 | 0xfe14 | 0xfe19 | 0xfe1e => return Ok(()), // prefixes
             op => return Err((at, format!("opcode 0x{op:x} has no lowering"))),
         };
-        out.push(ins);
-    }
-    for &(i, target, at) in branches.iter() {
-        let idx = starts
-            .binary_search_by_key(&target, |s| i64::from(s.0))
-            .map_err(|_| (at, format!("branch to IL_{target:04x}, which is not the start of an instruction")))?;
-        let to = starts[idx].1;
-        if to as usize >= out.len() {
-            return Err((at, format!("branch to IL_{target:04x}, past the last instruction")));
+        if let Instr::LdArg(a) | Instr::StArg(a) | Instr::LdLoc(a) | Instr::StLoc(a) = ins {
+            let limit = if matches!(ins, Instr::LdArg(_) | Instr::StArg(_)) { n_args } else { n_locals };
+            if a as usize >= limit {
+                return Err((0, format!("{ins:?} is out of range ({n_args} arguments, {n_locals} locals)")));
+            }
         }
-        out[i] = match out[i] {
-            Instr::BrFalse(_) => Instr::BrFalse(to),
-            Instr::BrTrue(_) => Instr::BrTrue(to),
-            _ => Instr::Br(to),
-        };
+        out.push(ins);
+        Ok(())
     }
-    Ok(out)
+
+    fn bind_branches(&mut self) -> Result<(), (u32, String)> {
+        let Plain { out, starts, branches, .. } = self;
+        for &(i, target, at) in branches.iter() {
+            let idx = starts
+                .binary_search_by_key(&target, |s| i64::from(s.0))
+                .map_err(|_| (at, format!("branch to IL_{target:04x}, which is not the start of an instruction")))?;
+            let to = starts[idx].1;
+            if to as usize >= out.len() {
+                return Err((at, format!("branch to IL_{target:04x}, past the last instruction")));
+            }
+            out[i] = match out[i] {
+                Instr::BrFalse(_) => Instr::BrFalse(to),
+                Instr::BrTrue(_) => Instr::BrTrue(to),
+                _ => Instr::Br(to),
+            };
+        }
+        Ok(())
+    }
 }
+
 /// Start and end (exclusive) of the member run of row `r` in a list column `col` of `t`.
 fn run(t: &crate::metadata::Table, r: u32, col: usize, n_members: u32) -> (u32, u32) {
     let start = t.get(r, col);
@@ -980,8 +1232,9 @@ impl<'m, 'a> Lowerer<'m, 'a> {
             let (tx, rx) = std::sync::mpsc::channel();
             let (names_tx, names_rx) = std::sync::mpsc::channel();
             let bodies = &bodies;
-            let worker = s.spawn(move || bodies.work(&names_tx, &tx));
-            let mut feed = Feed { rx, ready: FxHashMap::default(), next: 0, scratch: Scratch::default() };
+            let (tables_tx, tables_rx) = std::sync::mpsc::channel();
+            let worker = s.spawn(move || bodies.work(&names_tx, &tx, &tables_rx));
+            let mut feed = Feed { rx, ready: FxHashMap::default(), next: 0, scratch: Scratch::default(), tables: Vec::new() };
             let result = (|| {
                 for m in 0..mods.len() {
                     self.declare_types(m).map_err(|b| self.err(m, b))?;
@@ -1006,6 +1259,12 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                 }
                 for m in 0..mods.len() {
                     self.method_impls(m).map_err(|b| self.err(m, b))?;
+                    let t = std::sync::Arc::new(self.tables(m));
+                    // The worker stops early only by panicking, which the join re-raises.
+                    let _ = tables_tx.send(std::sync::Arc::clone(&t));
+                    feed.tables.push(t);
+                }
+                for m in 0..mods.len() {
                     while bodies.chunks.get(feed.next).is_some_and(|c| c.m == m) {
                         let chunk = feed.take(bodies);
                         self.resolve_bodies(chunk)?;
@@ -1015,6 +1274,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                 Ok(())
             })();
             bodies.stop();
+            drop(tables_tx);
             worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             result
         })?;
@@ -1871,125 +2131,67 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                 }
                 v[d.id.index()] = Some(f);
             }
-            let locals = match (d.locals_token, self.st[m].locals.get(&d.locals_token)) {
-                (0, _) => Vec::new(),
-                (_, Some(l)) => l.clone(),
-                (tok, None) => {
-                    let l = self.locals(m, tok).map_err(|b| self.err(m, at_body(0, format!("locals: {}", b.cause))))?;
-                    self.st[m].locals.insert(tok, l.clone());
-                    l
-                }
-            };
             let mut instrs = d.instrs;
             for p in &chunk.pending[d.pending.start as usize..d.pending.end as usize] {
-                instrs[p.index as usize] = self.lower_token_op(m, p.op, p.token, p.offset).map_err(|(o, c)| self.err(m, at_body(o, c)))?;
+                instrs[p.index as usize] = self.ldstr(m, p.token).map_err(|c| self.err(m, at_body(p.offset, c)))?;
             }
             let md_ = self.b.method_mut(d.id);
             md_.il_size = d.il_size;
-            md_.body = Some(Body { locals, instrs });
+            md_.body = Some(Body { locals: d.locals, instrs });
         }
         Ok(())
     }
 
-    /// Lowers an instruction whose operand is the metadata token `tok` (an opcode
-    /// [`lower_plain`] leaves pending), at IL offset `at`.
-    fn lower_token_op(&mut self, m: usize, op: u16, tok: u32, at: u32) -> Result<Instr, (u32, String)> {
-        let e = |c: Bad| (at, c.cause);
-        use SimpleOp as S;
-        Ok(match op {
-            0x28 | 0x6f | 0x73 | 0xfe06 | 0xfe07 => {
-                let member = match tok >> 24 {
-                    0x2b => self.methodspec(m, tok & 0x00ff_ffff).map_err(e)?.map(Member::Method),
-                    _ => Some(self.method_token(m, tok).map_err(e)?),
-                };
-                match member {
-                    Some(Member::Method(r)) => {
-                        if op == 0x73 && self.b.data().methods[self.b.data().method_refs[r].method].name != ".ctor" {
-                            return Err((at, "newobj of a method that is not a constructor".into()));
-                        }
-                        method_instr(op, r)
-                    }
-                    Some(Member::Opaque { pops, returns, has_this }) => match op {
-                        0x73 => Instr::Stack { pops, pushes: 1 },
-                        0xfe06 => Instr::Stack { pops: 0, pushes: 1 },
-                        0xfe07 => Instr::Stack { pops: 1, pushes: 1 },
-                        _ => Instr::Stack { pops: pops.saturating_add(u8::from(has_this)), pushes: u8::from(returns) },
-                    },
-                    Some(Member::Field(_)) => return Err((at, "a call names a field".into())),
-                    None => Instr::Stack { pops: 0, pushes: 0 },
-                }
-            }
-            0x29 => {
-                let ss = self.mods[m].md.table(tid::STAND_ALONE_SIG);
-                let row = tok & 0x00ff_ffff;
-                if tok >> 24 != 0x11 || !ss.has(row) {
-                    return Err((at, format!("calli token 0x{tok:08x} names no StandAloneSig row")));
-                }
-                let s = self.method_sig(m, ss.get(row, 0)).map_err(e)?;
-                let pops = (s.params.len() + usize::from(s.has_this) + 1).min(255) as u8;
-                Instr::Stack { pops, pushes: u8::from(s.ret != self.void) }
-            }
-            0x72 => {
-                if tok >> 24 != 0x70 {
-                    return Err((at, format!("ldstr token 0x{tok:08x} is not a user string")));
-                }
-                let idx = tok & 0x00ff_ffff;
-                match self.st[m].user_strings.get(&idx) {
-                    Some(&id) => Instr::LdStr(id),
-                    None => {
-                        let s =
-                            self.mods[m].md.user_string(idx).ok_or_else(|| (at, format!("user string 0x{tok:08x} lies outside #US")))?;
-                        let id = self.b.string(s);
-                        self.st[m].user_strings.insert(idx, id);
-                        Instr::LdStr(id)
-                    }
-                }
-            }
-            0x74 | 0x75 | 0x79 | 0x8c | 0x8d | 0xa5 | 0xfe15 | 0xfe16 => type_instr(op, self.type_operand(m, tok).map_err(e)?),
-            0x7b..=0x80 => {
-                let f = match tok >> 24 {
-                    0x04 => Some(self.field_def_ref(m, tok).map_err(e)?),
-                    0x0a => match self.memberref(m, tok & 0x00ff_ffff).map_err(e)? {
-                        Member::Field(f) => Some(f),
-                        Member::Opaque { .. } => None,
-                        Member::Method(_) => return Err((at, "a field access names a method".into())),
-                    },
-                    _ => return Err((at, format!("token 0x{tok:08x} is not a field"))),
-                };
-                match (f, op) {
-                    (Some(f), _) => field_instr(op, f),
-                    (None, 0x7b | 0x7c) => Instr::Op(S::Unary),
-                    (None, 0x7d) => Instr::Stack { pops: 2, pushes: 0 },
-                    (None, 0x7e | 0x7f) => Instr::Op(S::LdConst),
-                    (None, _) => Instr::Pop,
-                }
-            }
-            0xd0 => match tok >> 24 {
-                0x01 | 0x02 | 0x1b => Instr::LdToken(Token::Type(self.type_operand(m, tok).map_err(e)?)),
-                0x04 | 0x0a if tok >> 24 == 0x04 || self.memberref_is_field(m, tok) => {
-                    let f = match tok >> 24 {
-                        0x04 => Some(self.field_def_ref(m, tok).map_err(e)?),
-                        _ => match self.memberref(m, tok & 0x00ff_ffff).map_err(e)? {
-                            Member::Field(f) => Some(f),
-                            _ => None,
-                        },
-                    };
-                    f.map_or(Instr::Op(S::LdConst), |f| Instr::LdToken(Token::Field(f)))
-                }
-                0x06 | 0x0a | 0x2b => {
-                    let member = match tok >> 24 {
-                        0x2b => self.methodspec(m, tok & 0x00ff_ffff).map_err(e)?.map(Member::Method),
-                        _ => Some(self.method_token(m, tok).map_err(e)?),
-                    };
-                    match member {
-                        Some(Member::Method(r)) => Instr::LdToken(Token::Method(r)),
-                        _ => Instr::Op(S::LdConst),
-                    }
-                }
-                _ => return Err((at, format!("ldtoken of token 0x{tok:08x}"))),
-            },
-            op => return Err((at, format!("opcode 0x{op:x} names no token"))),
-        })
+    /// `ldstr` of user string token `tok` (the one instruction [`Tables::lower`] leaves to this
+    /// thread: strings are interned here).
+    fn ldstr(&mut self, m: usize, tok: u32) -> Result<Instr, String> {
+        if tok >> 24 != 0x70 {
+            return Err(format!("ldstr token 0x{tok:08x} is not a user string"));
+        }
+        let idx = tok & 0x00ff_ffff;
+        if let Some(&id) = self.st[m].user_strings.get(&idx) {
+            return Ok(Instr::LdStr(id));
+        }
+        let s = self.mods[m].md.user_string(idx).ok_or_else(|| format!("user string 0x{tok:08x} lies outside #US"))?;
+        let id = self.b.string(s);
+        self.st[m].user_strings.insert(idx, id);
+        Ok(Instr::LdStr(id))
+    }
+
+    /// What module `m`'s bodies' tokens lower to, for every MemberRef, MethodSpec, TypeRef,
+    /// TypeSpec and StandAloneSig row (after every module's members and method overrides), so
+    /// that the worker can finish the bodies by look-up ([`BodyDecoder`]). A row that does not
+    /// resolve keeps its error, reported where a body names it.
+    fn tables(&mut self, m: usize) -> Tables {
+        let md = &self.mods[m].md;
+        let rows = |t: usize| 1..=md.table(t).rows;
+        let (mr, ms, tr, ts, ss) =
+            (rows(tid::MEMBER_REF), rows(tid::METHOD_SPEC), rows(tid::TYPE_REF), rows(tid::TYPE_SPEC), rows(tid::STAND_ALONE_SIG));
+        let is_ctor = |b: &Builder, r: MethodRefId| b.data().methods[b.data().method_refs[r].method].name == ".ctor";
+        let mut t = Tables { memberref: vec![Err(String::new())], methodspec: vec![Err(String::new())], ..Tables::default() };
+        for r in mr {
+            let x = self.memberref(m, r).map(|x| (x, matches!(x, Member::Method(x) if is_ctor(&self.b, x))));
+            t.memberref.push(x.map_err(|b| b.cause));
+        }
+        for r in ms {
+            let x = self.methodspec(m, r).map(|x| x.map(|x| (x, is_ctor(&self.b, x))));
+            t.methodspec.push(x.map_err(|b| b.cause));
+        }
+        t.typeref =
+            std::iter::once(self.object).chain(tr.map(|r| self.type_token(m, tid::TYPE_REF, r, 0).unwrap_or(self.object))).collect();
+        t.typespec = std::iter::once(Err(String::new())).chain(ts.map(|r| self.typespec(m, r, 0).map_err(|b| b.cause))).collect();
+        t.calli.push(Err(String::new()));
+        t.locals.push(None);
+        for r in ss {
+            let blob = self.mods[m].md.table(tid::STAND_ALONE_SIG).get(r, 0);
+            let calli = self
+                .method_sig(m, blob)
+                .map(|s| ((s.params.len() + usize::from(s.has_this) + 1).min(255) as u8, u8::from(s.ret != self.void)));
+            t.calli.push(calli.map_err(|b| b.cause));
+            let is_locals = self.mods[m].md.blob(blob).is_ok_and(|b| b.first() == Some(&0x07));
+            t.locals.push(is_locals.then(|| self.locals(m, 0x1100_0000 | r).map_err(|b| b.cause)));
+        }
+        t
     }
 
     fn locals(&mut self, m: usize, token: u32) -> R<Vec<TypeRefId>> {
@@ -2004,30 +2206,6 @@ impl<'m, 'a> Lowerer<'m, 'a> {
             });
         }
         Ok(v)
-    }
-
-    /// The reference to a field definition of module `m` (a Field token).
-    fn field_def_ref(&mut self, m: usize, tok: u32) -> R<FieldRefId> {
-        let row = tok & 0x00ff_ffff;
-        if !self.mods[m].md.table(tid::FIELD).has(row) {
-            return Err(Bad::at(0, format!("field token 0x{tok:08x} names no row")));
-        }
-        Ok(FieldRefId::new((self.st[m].field_ref_base + row - 1) as usize))
-    }
-
-    fn memberref_is_field(&self, m: usize, tok: u32) -> bool {
-        let md = &self.mods[m].md;
-        let mr = md.table(tid::MEMBER_REF);
-        let row = tok & 0x00ff_ffff;
-        mr.has(row) && md.blob(mr.get(row, 2)).is_ok_and(|b| b.first() == Some(&0x06))
-    }
-
-    fn type_operand(&mut self, m: usize, tok: u32) -> R<TypeRefId> {
-        let table = (tok >> 24) as usize;
-        if !matches!(table, tid::TYPE_DEF | tid::TYPE_REF | tid::TYPE_SPEC) {
-            return Err(Bad::at(0, format!("token 0x{tok:08x} is not a type")));
-        }
-        self.type_token(m, table, tok & 0x00ff_ffff, 0)
     }
 
     // ---- Custom attributes -------------------------------------------------------------------
