@@ -262,64 +262,73 @@ pub fn decode(code: &[u8], out: &mut Vec<RawInstr>) -> Result<(), (u32, String)>
 pub fn decode_each(code: &[u8], mut f: impl FnMut(RawInstr) -> Result<(), (u32, String)>) -> Result<u32, (u32, String)> {
     let mut count = 0u32;
     let mut at = 0usize;
-    let n = code.len();
-    while at < n {
-        let start = at;
-        let mut op = Opcode::from(code[at]);
-        at += 1;
-        if op == 0xfe {
-            let second = *code.get(at).ok_or((start as u32, "code ends inside a two-byte opcode".to_string()))?;
-            op = 0xfe00 | Opcode::from(second);
-            at += 1;
-        }
-        let Some((_, kind)) = info(op) else {
-            return Err((start as u32, format!("unknown opcode 0x{op:02x}")));
-        };
-        let need = match kind {
-            OperandKind::None => 0,
-            OperandKind::I8 | OperandKind::U8 | OperandKind::BrS => 1,
-            OperandKind::U16 => 2,
-            OperandKind::I32 | OperandKind::R4 | OperandKind::Token | OperandKind::Br | OperandKind::Switch => 4,
-            OperandKind::I64 | OperandKind::R8 => 8,
-        };
-        let Some(b) = code.get(at..at + need) else {
-            return Err((start as u32, format!("code ends inside the operand of {}", info(op).map_or("?", |i| i.0))));
-        };
-        let i32_of = |b: &[u8]| i32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-        at += need;
-        let operand = match kind {
-            OperandKind::None => Operand::None,
-            OperandKind::I8 => Operand::Int(i64::from(b[0] as i8)),
-            OperandKind::U8 => Operand::Int(i64::from(b[0])),
-            OperandKind::U16 => Operand::Int(i64::from(u16::from_le_bytes([b[0], b[1]]))),
-            OperandKind::I32 => Operand::Int(i64::from(i32_of(b))),
-            OperandKind::I64 => Operand::Int(i64::from_le_bytes(b.try_into().unwrap_or([0; 8]))),
-            OperandKind::R4 => Operand::Float(f64::from(f32::from_le_bytes([b[0], b[1], b[2], b[3]]))),
-            OperandKind::R8 => Operand::Float(f64::from_le_bytes(b.try_into().unwrap_or([0; 8]))),
-            OperandKind::Token => Operand::Token(u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
-            OperandKind::BrS => Operand::Target(at as i64 + i64::from(b[0] as i8)),
-            OperandKind::Br => Operand::Target(at as i64 + i64::from(i32_of(b))),
-            OperandKind::Switch => {
-                let count = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-                let bytes = (count as usize).checked_mul(4).filter(|&len| at + len <= n);
-                let Some(len) = bytes else {
-                    return Err((start as u32, format!("switch with {count} targets runs past the code")));
-                };
-                let base = (at + len) as i64;
-                for t in code[at..at + len].chunks_exact(4) {
-                    let target = base + i64::from(i32_of(t));
-                    if target < 0 || target >= n as i64 {
-                        return Err((start as u32, format!("switch target IL_{target:04x} lies outside the code")));
-                    }
-                }
-                at += len;
-                Operand::Switch(count)
-            }
-        };
-        f(RawInstr { offset: start as u32, op, operand })?;
+    while at < code.len() {
+        let (r, next) = decode_one(code, at)?;
+        f(r)?;
+        at = next;
         count += 1;
     }
     Ok(count)
+}
+
+/// Decodes the instruction at offset `at` of `code` (which must lie in it); returns it and the
+/// offset of the next. Errors carry the IL offset.
+#[inline]
+pub fn decode_one(code: &[u8], mut at: usize) -> Result<(RawInstr, usize), (u32, String)> {
+    let n = code.len();
+    let start = at;
+    let mut op = Opcode::from(code[at]);
+    at += 1;
+    if op == 0xfe {
+        let second = *code.get(at).ok_or((start as u32, "code ends inside a two-byte opcode".to_string()))?;
+        op = 0xfe00 | Opcode::from(second);
+        at += 1;
+    }
+    let Some((_, kind)) = info(op) else {
+        return Err((start as u32, format!("unknown opcode 0x{op:02x}")));
+    };
+    let need = match kind {
+        OperandKind::None => 0,
+        OperandKind::I8 | OperandKind::U8 | OperandKind::BrS => 1,
+        OperandKind::U16 => 2,
+        OperandKind::I32 | OperandKind::R4 | OperandKind::Token | OperandKind::Br | OperandKind::Switch => 4,
+        OperandKind::I64 | OperandKind::R8 => 8,
+    };
+    let Some(b) = code.get(at..at + need) else {
+        return Err((start as u32, format!("code ends inside the operand of {}", info(op).map_or("?", |i| i.0))));
+    };
+    let i32_of = |b: &[u8]| i32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+    at += need;
+    let operand = match kind {
+        OperandKind::None => Operand::None,
+        OperandKind::I8 => Operand::Int(i64::from(b[0] as i8)),
+        OperandKind::U8 => Operand::Int(i64::from(b[0])),
+        OperandKind::U16 => Operand::Int(i64::from(u16::from_le_bytes([b[0], b[1]]))),
+        OperandKind::I32 => Operand::Int(i64::from(i32_of(b))),
+        OperandKind::I64 => Operand::Int(i64::from_le_bytes(b.try_into().unwrap_or([0; 8]))),
+        OperandKind::R4 => Operand::Float(f64::from(f32::from_le_bytes([b[0], b[1], b[2], b[3]]))),
+        OperandKind::R8 => Operand::Float(f64::from_le_bytes(b.try_into().unwrap_or([0; 8]))),
+        OperandKind::Token => Operand::Token(u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+        OperandKind::BrS => Operand::Target(at as i64 + i64::from(b[0] as i8)),
+        OperandKind::Br => Operand::Target(at as i64 + i64::from(i32_of(b))),
+        OperandKind::Switch => {
+            let count = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+            let bytes = (count as usize).checked_mul(4).filter(|&len| at + len <= n);
+            let Some(len) = bytes else {
+                return Err((start as u32, format!("switch with {count} targets runs past the code")));
+            };
+            let base = (at + len) as i64;
+            for t in code[at..at + len].chunks_exact(4) {
+                let target = base + i64::from(i32_of(t));
+                if target < 0 || target >= n as i64 {
+                    return Err((start as u32, format!("switch target IL_{target:04x} lies outside the code")));
+                }
+            }
+            at += len;
+            Operand::Switch(count)
+        }
+    };
+    Ok((RawInstr { offset: start as u32, op, operand }, at))
 }
 
 /// The group of an opcode (an index into [`aotsim_il::OP_GROUPS`]).

@@ -658,15 +658,7 @@ impl<'m, 'a> BodyDecoder<'m, 'a> {
         starts.clear();
         branches.clear();
         let mut plain = Plain { out: instrs, starts, branches, pending, own: &own, code_len: body.code.len(), n_args, n_locals };
-        let want_features = self.want_features;
-        let n_raw = il::decode_each(body.code, |ri| {
-            if want_features {
-                il::count(&mut counts, ri.op);
-            }
-            plain.push(&ri)
-        })
-        .and_then(|n| plain.bind_branches().map(|()| n))
-        .map_err(|(o, c)| at_body(o, c))?;
+        let n_raw = plain.run(body.code, self.want_features.then_some(&mut counts)).map_err(|(o, c)| at_body(o, c))?;
         let features = self.want_features.then(|| {
             let mt = md.table(tid::METHOD_DEF);
             let (impl_flags, flags) = (mt.get(row, 1), mt.get(row, 2));
@@ -1034,6 +1026,62 @@ fn type_instr(op: u16, t: TypeRefId) -> Instr {
     }
 }
 
+/// The instruction opcode `op` lowers to when that needs no token, branch target or context
+/// (`int`: its integer operand, if any); `None` for the others.
+fn plain_op(op: u16, int: i64) -> Option<Instr> {
+    use SimpleOp as S;
+    let var = int as u16;
+    Some(match op {
+        0x00 | 0x01 => Instr::Op(S::Nop),
+        0x02..=0x05 => Instr::LdArg(op - 0x02),
+        0x06..=0x09 => Instr::LdLoc(op - 0x06),
+        0x0a..=0x0d => Instr::StLoc(op - 0x0a),
+        0x0e | 0xfe09 => Instr::LdArg(var),
+        0x10 | 0xfe0b => Instr::StArg(var),
+        0x11 | 0xfe0c => Instr::LdLoc(var),
+        0x13 | 0xfe0e => Instr::StLoc(var),
+        0x0f | 0x12 | 0xfe0a | 0xfe0d => Instr::Op(S::LdAddr),
+        0x14 => Instr::LdNull,
+        0x15..=0x1e => Instr::LdcI4(i32::from(op as i16 - 0x16)),
+        0x1f | 0x20 => Instr::LdcI4(int as i32),
+        0x21..=0x23 | 0xfe00 | 0xfe1c => Instr::Op(S::LdConst),
+        0x25 => Instr::Dup,
+        0x26 => Instr::Pop,
+        0x27 => Instr::Stack { pops: 0, pushes: 0 },
+        0x2a => Instr::Ret,
+        0x45 => Instr::Stack { pops: 1, pushes: 0 },
+        0x46..=0x50 | 0x71 => Instr::Op(S::LdInd),
+        0x51..=0x57 | 0xdf | 0x81 | 0x70 => Instr::Op(S::StInd),
+        0x58..=0x64 | 0xd6..=0xdb | 0xfe01..=0xfe05 => Instr::Op(S::Binary),
+        0x65..=0x6e | 0x76 | 0x82..=0x8b | 0xb3..=0xba | 0xc2 | 0xc3 | 0xc6 | 0xd1..=0xd5 | 0xe0 | 0xfe0f | 0xfe1d => Instr::Op(S::Unary),
+        0x7a => Instr::Throw,
+        0x8e => Instr::Op(S::LdLen),
+        0x8f..=0x9a | 0xa3 => Instr::Op(S::LdElem),
+        0x9b..=0xa2 | 0xa4 => Instr::Op(S::StElem),
+        0xdc | 0xfe1a => Instr::Stack { pops: 0, pushes: 0 },
+        0xfe11 => Instr::Stack { pops: 1, pushes: 0 },
+        0xfe17 | 0xfe18 => Instr::Stack { pops: 3, pushes: 0 },
+        _ => return None,
+    })
+}
+
+/// By first byte, the instruction of the one-byte opcodes that take no operand and lower by
+/// [`plain_op`] (most of a body: `ldarg.0`, `ldloc.1`, `ret`, arithmetic…); `None` otherwise.
+fn one_byte_plain() -> &'static [Option<Instr>; 256] {
+    static TABLE: std::sync::OnceLock<[Option<Instr>; 256]> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        std::array::from_fn(|b| {
+            let op = b as u16;
+            let no_operand = b != 0xfe && il::info(op).is_some_and(|(_, kind)| kind == il::OperandKind::None);
+            if no_operand {
+                plain_op(op, 0)
+            } else {
+                None
+            }
+        })
+    })
+}
+
 /// Lowers a body's instructions as they are decoded ([`Plain::push`]) with no metadata but
 /// `own`: those that name a token other than the module's own methods, fields and types become
 /// `Stack` placeholders recorded in `pending`; argument and local numbers are checked against
@@ -1055,85 +1103,87 @@ struct Plain<'x, 'o, 'm, 'a> {
 impl Plain<'_, '_, '_, '_> {
     #[inline(always)]
     fn push(&mut self, ri: &RawInstr) -> Result<(), (u32, String)> {
-        let Plain { out, starts, branches, pending, own, code_len, n_args, n_locals } = self;
-        let (code_len, n_args, n_locals) = (*code_len, *n_args, *n_locals);
-        starts.push((ri.offset, out.len() as u32));
+        let Plain { out, starts, branches, pending, own, code_len, .. } = self;
+        let code_len = *code_len;
         let at = ri.offset;
+        // Prefixes too: a branch may target one.
+        starts.push((at, out.len() as u32));
         let int = match ri.operand {
             Operand::Int(v) => v,
             _ => 0,
         };
-        let var = |v: i64| v as u16;
-        use SimpleOp as S;
-        let ins = match ri.op {
-            0x00 | 0x01 => Instr::Op(S::Nop),
-            0x02..=0x05 => Instr::LdArg(ri.op - 0x02),
-            0x06..=0x09 => Instr::LdLoc(ri.op - 0x06),
-            0x0a..=0x0d => Instr::StLoc(ri.op - 0x0a),
-            0x0e | 0xfe09 => Instr::LdArg(var(int)),
-            0x10 | 0xfe0b => Instr::StArg(var(int)),
-            0x11 | 0xfe0c => Instr::LdLoc(var(int)),
-            0x13 | 0xfe0e => Instr::StLoc(var(int)),
-            0x0f | 0x12 | 0xfe0a | 0xfe0d => Instr::Op(S::LdAddr),
-            0x14 => Instr::LdNull,
-            0x15..=0x1e => Instr::LdcI4(i32::from(ri.op as i16 - 0x16)),
-            0x1f | 0x20 => Instr::LdcI4(int as i32),
-            0x21..=0x23 | 0xfe00 | 0xfe1c => Instr::Op(S::LdConst),
-            0x25 => Instr::Dup,
-            0x26 => Instr::Pop,
-            0x27 => Instr::Stack { pops: 0, pushes: 0 },
-            0x28 | 0x29 | 0x6f | 0x72..=0x75 | 0x79 | 0x7b..=0x80 | 0x8c | 0x8d | 0xa5 | 0xd0 | 0xfe06 | 0xfe07 | 0xfe15 | 0xfe16 => {
-                let Operand::Token(token) = ri.operand else { unreachable!("these opcodes take a token") };
-                match own.lower(ri.op, token) {
-                    Some(lowered) => lowered.map_err(|cause| (at, cause))?,
-                    None => {
-                        pending.push(Pending { index: out.len() as u32, offset: at, op: ri.op, token });
-                        Instr::Stack { pops: 0, pushes: 0 }
+        let ins = match plain_op(ri.op, int) {
+            Some(ins) => ins,
+            None => match ri.op {
+                0x28 | 0x29 | 0x6f | 0x72..=0x75 | 0x79 | 0x7b..=0x80 | 0x8c | 0x8d | 0xa5 | 0xd0 | 0xfe06 | 0xfe07 | 0xfe15 | 0xfe16 => {
+                    let Operand::Token(token) = ri.operand else { unreachable!("these opcodes take a token") };
+                    match own.lower(ri.op, token) {
+                        Some(lowered) => lowered.map_err(|cause| (at, cause))?,
+                        None => {
+                            pending.push(Pending { index: out.len() as u32, offset: at, op: ri.op, token });
+                            Instr::Stack { pops: 0, pushes: 0 }
+                        }
                     }
                 }
-            }
-            0x2a => Instr::Ret,
-            0x2b | 0x38 | 0xdd | 0xde | 0x2c | 0x39 | 0x2d | 0x3a => {
-                let Operand::Target(t) = ri.operand else { unreachable!("branch operands are targets") };
-                branches.push((out.len(), t, at));
-                match ri.op {
-                    0x2c | 0x39 => Instr::BrFalse(0),
-                    0x2d | 0x3a => Instr::BrTrue(0),
-                    _ => Instr::Br(0),
+                0x2b | 0x38 | 0xdd | 0xde | 0x2c | 0x39 | 0x2d | 0x3a => {
+                    let Operand::Target(t) = ri.operand else { unreachable!("branch operands are targets") };
+                    branches.push((out.len(), t, at));
+                    match ri.op {
+                        0x2c | 0x39 => Instr::BrFalse(0),
+                        0x2d | 0x3a => Instr::BrTrue(0),
+                        _ => Instr::Br(0),
+                    }
                 }
-            }
-            0x2e..=0x37 | 0x3b..=0x44 => {
-                let Operand::Target(t) = ri.operand else { unreachable!("branch operands are targets") };
-                if t < 0 || t >= code_len as i64 {
-                    return Err((at, format!("branch to IL_{t:04x}, outside the code")));
+                0x2e..=0x37 | 0x3b..=0x44 => {
+                    let Operand::Target(t) = ri.operand else { unreachable!("branch operands are targets") };
+                    if t < 0 || t >= code_len as i64 {
+                        return Err((at, format!("branch to IL_{t:04x}, outside the code")));
+                    }
+                    Instr::Op(SimpleOp::Compare)
                 }
-                Instr::Op(S::Compare)
-            }
-            0x45 => Instr::Stack { pops: 1, pushes: 0 },
-            0x46..=0x50 | 0x71 => Instr::Op(S::LdInd),
-            0x51..=0x57 | 0xdf | 0x81 | 0x70 => Instr::Op(S::StInd),
-            0x58..=0x64 | 0xd6..=0xdb | 0xfe01..=0xfe05 => Instr::Op(S::Binary),
-            0x65..=0x6e | 0x76 | 0x82..=0x8b | 0xb3..=0xba | 0xc2 | 0xc3 | 0xc6 | 0xd1..=0xd5 | 0xe0 | 0xfe0f | 0xfe1d => {
-                Instr::Op(S::Unary)
-            }
-            0x7a => Instr::Throw,
-            0x8e => Instr::Op(S::LdLen),
-            0x8f..=0x9a | 0xa3 => Instr::Op(S::LdElem),
-            0x9b..=0xa2 | 0xa4 => Instr::Op(S::StElem),
-            0xdc | 0xfe1a => Instr::Stack { pops: 0, pushes: 0 },
-            0xfe11 => Instr::Stack { pops: 1, pushes: 0 },
-            0xfe17 | 0xfe18 => Instr::Stack { pops: 3, pushes: 0 },
-            0xfe12 | 0xfe13 | 0xfe14 | 0xfe19 | 0xfe1e => return Ok(()), // prefixes
-            op => return Err((at, format!("opcode 0x{op:x} has no lowering"))),
+                0xfe12 | 0xfe13 | 0xfe14 | 0xfe19 | 0xfe1e => return Ok(()), // prefixes
+                op => return Err((at, format!("opcode 0x{op:x} has no lowering"))),
+            },
         };
+        self.put(ins)
+    }
+
+    /// Appends a lowered instruction, its argument or local number checked.
+    #[inline(always)]
+    fn put(&mut self, ins: Instr) -> Result<(), (u32, String)> {
         if let Instr::LdArg(a) | Instr::StArg(a) | Instr::LdLoc(a) | Instr::StLoc(a) = ins {
-            let limit = if matches!(ins, Instr::LdArg(_) | Instr::StArg(_)) { n_args } else { n_locals };
+            let limit = if matches!(ins, Instr::LdArg(_) | Instr::StArg(_)) { self.n_args } else { self.n_locals };
             if a as usize >= limit {
-                return Err((0, format!("{ins:?} is out of range ({n_args} arguments, {n_locals} locals)")));
+                return Err((0, format!("{ins:?} is out of range ({} arguments, {} locals)", self.n_args, self.n_locals)));
             }
         }
-        out.push(ins);
+        self.out.push(ins);
         Ok(())
+    }
+
+    /// Decodes and lowers all of `code`; returns how many instructions it holds. The common
+    /// one-byte instructions without operand are lowered by table ([`one_byte_plain`]).
+    fn run(&mut self, code: &[u8], counts: Option<&mut [u16; OP_GROUPS.len()]>) -> Result<u32, (u32, String)> {
+        let table = one_byte_plain();
+        let mut counts = counts;
+        let (mut at, mut n) = (0usize, 0u32);
+        while at < code.len() {
+            if let Some(c) = counts.as_deref_mut() {
+                il::count(c, if code[at] == 0xfe { 0xfe00 | u16::from(*code.get(at + 1).unwrap_or(&0)) } else { u16::from(code[at]) });
+            }
+            if let Some(ins) = table[code[at] as usize] {
+                self.starts.push((at as u32, self.out.len() as u32));
+                self.put(ins)?;
+                at += 1;
+            } else {
+                let (ri, next) = il::decode_one(code, at)?;
+                self.push(&ri)?;
+                at = next;
+            }
+            n += 1;
+        }
+        self.bind_branches()?;
+        Ok(n)
     }
 
     fn bind_branches(&mut self) -> Result<(), (u32, String)> {
@@ -2184,12 +2234,16 @@ impl<'m, 'a> Lowerer<'m, 'a> {
         t.locals.push(None);
         for r in ss {
             let blob = self.mods[m].md.table(tid::STAND_ALONE_SIG).get(r, 0);
-            let calli = self
-                .method_sig(m, blob)
-                .map(|s| ((s.params.len() + usize::from(s.has_this) + 1).min(255) as u8, u8::from(s.ret != self.void)));
-            t.calli.push(calli.map_err(|b| b.cause));
-            let is_locals = self.mods[m].md.blob(blob).is_ok_and(|b| b.first() == Some(&0x07));
-            t.locals.push(is_locals.then(|| self.locals(m, 0x1100_0000 | r).map_err(|b| b.cause)));
+            if self.mods[m].md.blob(blob).is_ok_and(|b| b.first() == Some(&0x07)) {
+                t.calli.push(Err("calli names a local signature".into()));
+                t.locals.push(Some(self.locals(m, 0x1100_0000 | r).map_err(|b| b.cause)));
+            } else {
+                let calli = self
+                    .method_sig(m, blob)
+                    .map(|s| ((s.params.len() + usize::from(s.has_this) + 1).min(255) as u8, u8::from(s.ret != self.void)));
+                t.calli.push(calli.map_err(|b| b.cause));
+                t.locals.push(None);
+            }
         }
         t
     }
