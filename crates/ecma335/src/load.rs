@@ -399,10 +399,12 @@ struct Scratch {
 
 /// The second core's share of reading: the names of every module's members, then the method
 /// bodies in chunks. Neither needs the builder: reading a body, decoding its IL, lowering what
-/// names no token and checking branches, arguments (counted in the method's signature blob) and
-/// locals only reads the metadata. The first core meanwhile declares types and members and then
-/// resolves the bodies' tokens ([`Lowerer::resolve_bodies`], in order, because that interns
-/// references).
+/// names no token or the module's own members and checking branches, arguments (counted in the
+/// method's signature blob) and locals only reads the metadata, and the other tokens are looked
+/// up in the module's [`Tables`] once the first core has made them ([`BodyDecoder::finish`]). The
+/// first core declares types and members, resolves every reference row into those tables (it
+/// owns the builder's interning), then interns the bodies' strings and stores the bodies
+/// ([`Lowerer::resolve_bodies`], in order).
 struct BodyDecoder<'m, 'a> {
     mods: &'m [Mod<'a>],
     /// Per module, the id of its first method.
@@ -516,8 +518,9 @@ impl<'m, 'a> BodyDecoder<'m, 'a> {
         self.next.store(self.chunks.len(), std::sync::atomic::Ordering::Relaxed);
     }
 
-    /// The worker: sends each module's member names, then decodes chunks until none is left and
-    /// sends each with its number.
+    /// The worker: sends each module's member names, then decodes chunks until none is left,
+    /// finishing each ([`BodyDecoder::finish`]) once its module's tables arrive, and sends each
+    /// finished chunk with its number.
     fn work(
         &self,
         names: &std::sync::mpsc::Sender<MemberNames>,
@@ -740,8 +743,8 @@ impl MemberNames {
     }
 }
 
-/// The main thread's side of the [`BodyDecoder`]: chunks in order, decoded by the worker or,
-/// when the next one is not there yet, by this thread from the unclaimed ones.
+/// The main thread's side of the [`BodyDecoder`]: chunks in order, decoded and finished by the
+/// worker or, when the next one is not there yet, by this thread from the unclaimed ones.
 struct Feed {
     rx: std::sync::mpsc::Receiver<(usize, Decoded)>,
     ready: FxHashMap<usize, Decoded>,
@@ -779,7 +782,8 @@ impl Feed {
     }
 }
 
-/// An instruction that names a metadata token, lowered by [`Lowerer::lower_token_op`].
+/// An instruction that names a metadata token, lowered by [`Tables::lower`] (or, for `ldstr`,
+/// [`Lowerer::ldstr`]).
 #[derive(Clone, Copy)]
 struct Pending {
     index: u32,
@@ -883,12 +887,12 @@ fn at<T: Clone>(table: &[Result<T, String>], row: u32) -> Option<Result<T, Strin
 }
 
 impl Tables {
-    /// `op` with the token `tok` that [`lower_plain`] left pending, lowered; `None` for `ldstr`
-    /// ([`Lowerer::ldstr`]). The causes are those of the rows' resolution.
+    /// `op` with the token `tok` that [`Plain`] left pending, lowered; `None` for `ldstr`
+    /// ([`Lowerer::ldstr`]). The causes are those of the rows' resolution. Tokens of the module's
+    /// own rows go through `own`, with its checks.
     fn lower(&self, own: &OwnRefs, op: u16, tok: u32) -> Result<Option<Instr>, String> {
         use SimpleOp as S;
         let row = tok & 0x00ff_ffff;
-        let named = |table: &str| format!("{table} token 0x{tok:08x} names no row");
         // A method token (MethodDef, MemberRef, MethodSpec) as a member and whether it is a constructor.
         let method = |tok_table: u32| -> Result<Option<(Member, bool)>, String> {
             match tok_table {
@@ -908,7 +912,7 @@ impl Tables {
             match (tok >> 24) as usize {
                 tid::TYPE_DEF => match own.lower(0x8c, tok) {
                     Some(Ok(Instr::Box(t))) => Ok(t),
-                    Some(Err(_)) | None | Some(Ok(_)) => Err(format!("type token 0x{:02x}{row:06x} names no row", tid::TYPE_DEF)),
+                    _ => Err(format!("type token 0x{:02x}{row:06x} names no row", tid::TYPE_DEF)),
                 },
                 tid::TYPE_REF => self
                     .typeref
@@ -928,7 +932,7 @@ impl Tables {
                 0x04 => match own.lower(0x7b, tok) {
                     Some(Ok(Instr::LdFld(f))) => Ok(Some(f)),
                     Some(Err(e)) => Err(e),
-                    _ => Err(named("field")),
+                    _ => Err(format!("field token 0x{tok:08x} names no row")),
                 },
                 0x0a => match method(0x0a)? {
                     Some((Member::Field(f), _)) => Ok(Some(f)),
@@ -2165,8 +2169,8 @@ impl<'m, 'a> Lowerer<'m, 'a> {
 
     // ---- Bodies ------------------------------------------------------------------------------
 
-    /// Finishes the bodies of one chunk ([`BodyDecoder`]) in order: locals, then each instruction that names a
-    /// token, through the memoised lowering of tokens to references.
+    /// Stores the bodies of one finished chunk ([`BodyDecoder::finish`]) in order, their `ldstr`
+    /// strings interned; the first body in error ends the read.
     fn resolve_bodies(&mut self, chunk: Decoded) -> Result<(), Error> {
         let m = chunk.m;
         for body in chunk.bodies {
