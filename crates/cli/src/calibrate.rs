@@ -54,7 +54,7 @@ pub enum FormArg {
     Linear,
     /// bytes = exp(Σ weight · ln(1 + feature)).
     LogLinear,
-    /// Gradient-boosted trees on ln bytes per IL byte (300 trees of depth 12).
+    /// Gradient-boosted trees on ln bytes per IL byte (two forests of 300 trees of depth 12, averaged).
     Gbdt,
 }
 

@@ -162,11 +162,13 @@ pub struct Params {
     pub lambda: f64,
     /// Share of rows each tree sees.
     pub subsample: f64,
+    /// Seed of the row sampling.
+    pub seed: u64,
 }
 
 impl Default for Params {
     fn default() -> Self {
-        Params { rounds: 300, depth: 12, learning_rate: 0.1, min_leaf: 3, lambda: 1.0, subsample: 0.8 }
+        Params { rounds: 300, depth: 12, learning_rate: 0.1, min_leaf: 3, lambda: 1.0, subsample: 0.8, seed: 0x9e37_79b9_7f4a_7c15 }
     }
 }
 
@@ -196,7 +198,7 @@ impl Forest {
         }
         let mut pred = vec![base; n];
         let mut trees = Vec::with_capacity(params.rounds);
-        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rng = params.seed.max(1);
         let mut next = || {
             rng ^= rng << 13;
             rng ^= rng >> 7;
@@ -212,6 +214,23 @@ impl Forest {
             }
             trees.push(tree);
         }
+        Forest { base, trees }
+    }
+
+    /// The mean of `forests`' predictions as one forest: their bases averaged, their trees
+    /// together with every node's value divided by their number (so path contributions stay the
+    /// mean of theirs).
+    pub fn average(forests: Vec<Forest>) -> Forest {
+        let k = forests.len().max(1) as f64;
+        let base = forests.iter().map(|f| f.base).sum::<f64>() / k;
+        let trees = forests
+            .into_iter()
+            .flat_map(|f| f.trees)
+            .map(|mut t| {
+                t.iter_mut().for_each(|n| n.value /= k);
+                t
+            })
+            .collect();
         Forest { base, trees }
     }
 
@@ -336,6 +355,24 @@ mod tests {
         // Packed and read back, it predicts the same to f32 precision.
         let back: Forest = serde_json::from_str(&serde_json::to_string(&f).unwrap()).unwrap();
         assert!(x.iter().all(|r| (back.predict(r) - f.predict(r)).abs() < 1e-5));
+    }
+
+    #[test]
+    fn an_average_of_forests_predicts_and_explains_their_mean() {
+        let x: Vec<Vec<f64>> = (0..500).map(|i| vec![(i % 10) as f64, ((i / 10) % 7) as f64]).collect();
+        let y: Vec<f64> = x.iter().map(|r| r[0] * r[1]).collect();
+        let params = Params { rounds: 20, depth: 4, ..Params::default() };
+        let a = Forest::fit(&x, &y, params);
+        let b = Forest::fit(&x, &y, Params { seed: 7, ..params });
+        // Another draw of rows grows other trees.
+        assert!(x.iter().any(|r| (a.predict(r) - b.predict(r)).abs() > 1e-6));
+        let (pa, pb) = (a.predict(&x[37]), b.predict(&x[37]));
+        let (ca, cb) = (a.contributions(&x[37], 2), b.contributions(&x[37], 2));
+        let mean = Forest::average(vec![a, b]);
+        assert_eq!(mean.trees.len(), 40);
+        assert!((mean.predict(&x[37]) - (pa + pb) / 2.0).abs() < 1e-9);
+        let c = mean.contributions(&x[37], 2);
+        assert!(c.iter().zip(ca.iter().zip(&cb)).all(|(m, (p, q))| (m - (p + q) / 2.0).abs() < 1e-9), "{c:?}");
     }
 
     #[test]

@@ -440,6 +440,11 @@ pub struct Profile {
     pub per_il: Option<f64>,
 }
 
+/// How many forests the tree form averages, each fitted on its own draw of rows: the trees of one
+/// fit move a held-out figure by a few tenths of a point with any change to their inputs, and the
+/// mean of two moved every measured fold's 90th percentile down (docs/size-model.md).
+const FORESTS: u64 = 2;
+
 /// The `k` of [`Profile::per_il`] that `fit_form` uses: 16 held out better than 4 or none
 /// (docs/size-model.md).
 const PER_IL: f64 = 16.0;
@@ -584,7 +589,14 @@ pub fn fit_form(samples: &[Sample], name: &str, source: &str, form: Form) -> Pro
         let x: Vec<Vec<f64>> = samples.iter().map(|s| s.features.to_vec()).collect();
         let per_il = Some(PER_IL);
         let y: Vec<f64> = samples.iter().map(|s| s.native.max(1.0).ln() - per_il.map_or(0.0, |k| (s.features[1] + k).ln())).collect();
-        let forest = gbdt::Forest::fit(&x, &y, gbdt::Params::default());
+        let forest = gbdt::Forest::average(
+            (0..FORESTS)
+                .map(|i| {
+                    let seed = gbdt::Params::default().seed.wrapping_add(i * 0x1234_5678_9abc);
+                    gbdt::Forest::fit(&x, &y, gbdt::Params { seed, ..gbdt::Params::default() })
+                })
+                .collect(),
+        );
         let mut profile = Profile {
             name: name.to_string(),
             source: source.to_string(),
