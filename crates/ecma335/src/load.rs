@@ -1533,10 +1533,11 @@ impl<'m, 'a> Lowerer<'m, 'a> {
         }
         self.st[m].typespec[row as usize] = Memo::Busy;
         let blob_idx = ts.get(row, 0);
-        let mut c = Cur { d: md.blob(blob_idx)?, at: 0, base: md.blob_offset(blob_idx) };
-        let t = self.sig_type(m, &mut c, depth + 1)?;
-        self.st[m].typespec[row as usize] = Memo::Done(t);
-        Ok(t)
+        let t = md.blob(blob_idx).and_then(|d| self.sig_type(m, &mut Cur { d, at: 0, base: md.blob_offset(blob_idx) }, depth + 1));
+        // A row that fails is tried again where it is named next (every body and attribute that
+        // names it gets its error, not "refers to itself").
+        self.st[m].typespec[row as usize] = t.as_ref().map_or(Memo::Todo, |&t| Memo::Done(t));
+        t
     }
 
     fn coded_type(&mut self, m: usize, c: &mut Cur, depth: u32) -> R<TypeRefId> {
