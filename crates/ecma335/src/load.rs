@@ -2561,3 +2561,35 @@ fn sig_def(b: &Builder, sig: TypeRefId) -> Option<TypeId> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The calibration directory as a reference resolver.
+    fn resolve(name: &str) -> Option<Input> {
+        let path = format!("{}/../../../shared/calibration/assemblies/{name}.dll", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&path).ok().map(|bytes| Input { name: path, bytes })
+    }
+
+    #[test]
+    fn a_typespec_that_does_not_resolve_is_reported_with_its_cause() {
+        // Each generic instantiation of the fixture damaged in turn: wherever it is named first (a
+        // member's parent, a type operand), the read reports its cause.
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/data/cs/Generics.exe");
+        let original = std::fs::read(path).expect("fixture");
+        let img = Image::parse(&original).expect("image");
+        let md = Metadata::parse(&img).expect("metadata");
+        let ts = md.table(tid::TYPE_SPEC);
+        let generic = |r: u32| md.blob(ts.get(r, 0)).is_ok_and(|b| b.len() < 0x80 && b.first() == Some(&0x15));
+        let rows: Vec<u32> = (1..=ts.rows).filter(|&r| generic(r)).collect();
+        assert!(rows.len() > 3, "the fixture instantiates generics");
+        for row in rows {
+            let mut bytes = original.clone();
+            bytes[md.blob_offset(ts.get(row, 0)) + 1] = 0x7f; // after the one-byte length: no element type
+            let Err(errs) = load(vec![Input { name: "Generics.exe".into(), bytes }], &mut resolve) else { continue };
+            let text = errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n");
+            assert!(text.contains("Generics.exe") && text.contains("0x7f"), "TypeSpec row {row}: {text}");
+        }
+    }
+}
