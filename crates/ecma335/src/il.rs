@@ -250,25 +250,13 @@ pub(crate) fn read_body(d: &[u8]) -> R<MethodBody<'_>> {
 
 /// Decodes `code` instruction by instruction into `out`. Errors carry the IL offset.
 pub fn decode(code: &[u8], out: &mut Vec<RawInstr>) -> Result<(), (u32, String)> {
-    decode_each(code, |r| {
-        out.push(r);
-        Ok(())
-    })
-    .map(|_| ())
-}
-
-/// Decodes `code` instruction by instruction, handing each to `f` as it is read, and returns
-/// how many there were. Errors, the decoder's or `f`'s, carry the IL offset.
-pub fn decode_each(code: &[u8], mut f: impl FnMut(RawInstr) -> Result<(), (u32, String)>) -> Result<u32, (u32, String)> {
-    let mut count = 0u32;
     let mut at = 0usize;
     while at < code.len() {
         let (r, next) = decode_one(code, at)?;
-        f(r)?;
+        out.push(r);
         at = next;
-        count += 1;
     }
-    Ok(count)
+    Ok(())
 }
 
 /// Decodes the instruction at offset `at` of `code` (which must lie in it); returns it and the

@@ -1172,15 +1172,18 @@ impl Plain<'_, '_, '_, '_> {
         let mut counts = counts;
         let (mut at, mut n) = (0usize, 0u32);
         while at < code.len() {
-            if let Some(c) = counts.as_deref_mut() {
-                il::count(c, if code[at] == 0xfe { 0xfe00 | u16::from(*code.get(at + 1).unwrap_or(&0)) } else { u16::from(code[at]) });
-            }
             if let Some(ins) = table[code[at] as usize] {
+                if let Some(c) = counts.as_deref_mut() {
+                    il::count(c, u16::from(code[at]));
+                }
                 self.starts.push((at as u32, self.out.len() as u32));
                 self.put(ins)?;
                 at += 1;
             } else {
                 let (ri, next) = il::decode_one(code, at)?;
+                if let Some(c) = counts.as_deref_mut() {
+                    il::count(c, ri.op);
+                }
                 self.push(&ri)?;
                 at = next;
             }
