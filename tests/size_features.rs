@@ -52,3 +52,96 @@ assembly A {
     assert_eq!(feature(&program, "App::TraceVirtual(Log,string)", "folded_dead_instrs"), 0.0);
     assert_eq!(feature(&program, "App::TraceVaries(Log,string)", "folded_dead_instrs"), 0.0);
 }
+
+#[test]
+fn type_checks_count_by_what_they_compile_to_and_pass_through_callees_vanish() {
+    let text = r#"
+assembly A {
+    class System.Object { method public .ctor() { ret } }
+    interface IShape { }
+    class Shape : System.Object { }
+    class sealed Circle : Shape { }
+    struct Point { field int32 x method public .ctor() { ret } }
+    class SR : System.Object {
+        method public static string GetString(string name) { ldarg 0 ret }
+        method public static string Twice(string name) { ldarg 0 ldarg 0 pop ret }
+    }
+    class App : System.Object {
+        method public static void Casts(object o) {
+            ldarg 0 castclass IShape pop
+            ldarg 0 isinst IShape pop
+            ldarg 0 castclass Shape pop
+            ldarg 0 isinst Circle pop
+            ldarg 0 castclass int32[] pop
+            ldarg 0 unbox.any Point pop
+            ldarg 0 unbox.any Shape pop
+            ret
+        }
+        method public static string Message() {
+            ldstr "x" call SR::GetString(string) call SR::Twice(string) ret
+        }
+        method public static void Make() {
+            newobj Point::.ctor() pop
+            ret
+        }
+    }
+}
+"#;
+    let program = aotsim::text::parse(text, "casts.il").expect("valid");
+    let casts = "App::Casts(object)";
+    // Two checks against an interface, two against a class that is not sealed (`unbox.any` of a
+    // class is a cast), one against an array; `Circle` is sealed and `Point` a value type.
+    assert_eq!(feature(&program, casts, "casts_to_interface"), 2.0);
+    assert_eq!(feature(&program, casts, "casts_to_open_class"), 2.0);
+    assert_eq!(feature(&program, casts, "casts_to_array_or_variable"), 1.0);
+    // GetString returns its argument: once inlined, nothing of it is left. Twice keeps a `pop`.
+    assert_eq!(feature(&program, "App::Message()", "vanishing_calls"), 1.0);
+    assert_eq!(feature(&program, "App::Message()", "inlined_net_instrs"), 1.0);
+    assert_eq!(feature(&program, "App::Make()", "struct_newobj"), 1.0);
+    assert_eq!(feature(&program, casts, "vanishing_calls"), 0.0);
+}
+
+#[test]
+fn a_callee_that_makes_a_call_of_its_own_is_not_inlined() {
+    let text = r#"
+assembly A {
+    class System.Object { method public .ctor() { ret } }
+    class System.Exception : System.Object { method public .ctor(string m) { ret } }
+    class System.ArgumentNullException : System.Exception { method public .ctor(string m) { ret } }
+    class H : System.Object {
+        method public static void Small() { ret }
+        method public static void Big() size 200 { ret }
+        method public static void CallsSmall() { call H::Small() ret }
+        method public static void CallsBig() { call H::Big() ret }
+        method public static void Check(object o) {
+            ldarg 0 brtrue ok
+            ldstr "o" newobj System.ArgumentNullException::.ctor(string) throw
+          ok:
+            ret
+        }
+        method public static void Build(object o) {
+            ldstr "o" newobj System.ArgumentNullException::.ctor(string) pop
+            ret
+        }
+    }
+    class App : System.Object {
+        method public static void Main() {
+            call H::CallsSmall()
+            call H::CallsBig()
+            ldnull call H::Check(object)
+            ldnull call H::Build(object)
+            ret
+        }
+    }
+}
+"#;
+    let program = aotsim::text::parse(text, "calls.il").expect("valid");
+    let main = "App::Main()";
+    // CallsSmall's call goes away with Small inlined into it, and an exception constructed to be
+    // thrown at once is no call; CallsBig calls a method too large to inline, and Build constructs
+    // an exception it does not throw: Mono compiles both as calls.
+    assert_eq!(feature(&program, main, "calls_not_inlined"), 2.0);
+    assert_eq!(feature(&program, main, "inlined_call"), 1.0);
+    assert_eq!(feature(&program, main, "inlined_newobj"), 1.0);
+    assert_eq!(feature(&program, main, "inlined_throw"), 1.0);
+}

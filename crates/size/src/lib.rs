@@ -24,7 +24,7 @@ pub const INLINE_LIMIT: u32 = 20;
 /// were measured against none, docs/size-model.md).
 const INLINE_DEPTH: u32 = 2;
 
-const TAIL: [&str; 35] = [
+const TAIL: [&str; 43] = [
     "clauses",
     "max_stack",
     "locals",
@@ -60,6 +60,14 @@ const TAIL: [&str; 35] = [
     "caller_class_init",
     "calls_not_inlined",
     "folded_dead_instrs",
+    "casts_to_interface",
+    "casts_to_open_class",
+    "casts_to_array_or_variable",
+    "generic_virtual_calls",
+    "struct_newobj",
+    "generic_interface_calls",
+    "inlined_net_instrs",
+    "vanishing_calls",
 ];
 
 /// Bytes of a value of type `sig` on x64: primitives by width, references 8, structs the sum of
@@ -131,10 +139,22 @@ fn il_of(p: &Program, m: MethodId, table: Option<&[Option<IlFeatures>]>) -> Opti
 
 /// Whether the AOT compiler inlines a direct call from `caller` to `callee`: a body under
 /// [`INLINE_LIMIT`] bytes (any size with `AggressiveInlining`), no exception clauses, not
-/// dispatched through a slot, not the caller itself, not marked never to be inlined, and not of
-/// a type whose class constructor must run before the callee does (one that is not
-/// `beforefieldinit`).
-fn inlined(p: &Program, caller: MethodId, callee: MethodId, il: &IlFeatures) -> bool {
+/// dispatched through a slot, not the caller itself, not marked never to be inlined, not of a
+/// type whose class constructor must run before the callee does (one that is not
+/// `beforefieldinit`), and, unless `AggressiveInlining`, a body that makes no call of its own
+/// ([`makes_no_call`]).
+fn inlined(p: &Program, caller: MethodId, callee: MethodId, il: &IlFeatures, table: Option<&[Option<IlFeatures>]>) -> bool {
+    inlined_within(p, caller, callee, il, table, INLINE_DEPTH + 1)
+}
+
+fn inlined_within(
+    p: &Program,
+    caller: MethodId,
+    callee: MethodId,
+    il: &IlFeatures,
+    table: Option<&[Option<IlFeatures>]>,
+    depth: u32,
+) -> bool {
     let c = &p.methods[callee];
     let always = il.hints & IlFeatures::ALWAYS_INLINE != 0;
     callee != caller
@@ -144,6 +164,31 @@ fn inlined(p: &Program, caller: MethodId, callee: MethodId, il: &IlFeatures) -> 
         && (!c.flags.is_virtual || c.flags.is_final)
         && il.hints & IlFeatures::NO_INLINE == 0
         && (always || !precise_cctor(p, c.declaring_type, il))
+        && (always || makes_no_call(p, callee, table, depth))
+}
+
+/// Whether every call in the body of `callee` goes away: each is inlined in turn (`depth` levels
+/// down), or constructs an exception that is thrown at once (Mono creates those through a runtime
+/// helper). Mono 6.8 gives up inlining a method whose body makes a call: measured on small C#
+/// programs with `mono --aot`, a caller of `int F(int x) { G(x); return x; }` compiles to the same
+/// bytes as a caller of `F` marked `NoInlining`, whether `G` is static, virtual, an exception's
+/// constructor or only on a path that is rarely taken, while callees that read fields, construct
+/// objects with constructors that inline, call callees that inline, or `throw new
+/// ArgumentNullException(…)` are inlined (docs/size-model.md).
+fn makes_no_call(p: &Program, callee: MethodId, table: Option<&[Option<IlFeatures>]>, depth: u32) -> bool {
+    let Some(body) = p.methods[callee].body.as_ref() else { return false };
+    body.instrs.iter().enumerate().all(|(i, ins)| match ins {
+        Instr::Call(r) | Instr::CallVirt(r) | Instr::NewObj(r) => {
+            let target = p.method_refs[*r].method;
+            if matches!(ins, Instr::NewObj(_)) && is_exception(p, p.methods[target].declaring_type) {
+                return matches!(body.instrs.get(i + 1), Some(Instr::Throw));
+            }
+            depth > 0 && il_of(p, target, table).is_some_and(|cil| inlined_within(p, callee, target, &cil, table, depth - 1))
+        }
+        // An instruction the model cannot name may be a call (into an assembly not found, `calli`).
+        Instr::Stack { .. } => false,
+        _ => true,
+    })
 }
 
 /// The value a direct call to `callee` folds to once it is inlined: its body is `ldc.i4 c; ret`
@@ -153,7 +198,7 @@ fn constant_callee(p: &Program, caller: MethodId, r: MethodRefId, table: Option<
     let body = p.methods[callee].body.as_ref()?;
     let il = il_of(p, callee, table)?;
     match body.instrs.as_slice() {
-        [Instr::LdcI4(c), Instr::Ret] if inlined(p, caller, callee, &il) => Some(*c),
+        [Instr::LdcI4(c), Instr::Ret] if inlined(p, caller, callee, &il, table) => Some(*c),
         _ => None,
     }
 }
@@ -220,6 +265,38 @@ fn is_exception(p: &Program, t: TypeId) -> bool {
     false
 }
 
+/// What a type check against `target` (`castclass`, `isinst`, `unbox.any`) compiles to, as an
+/// offset into the cast features: 0 an interface (a test of the object's interface bitmap), 1 a
+/// class that is not sealed (a test of its depth and supertype table), 2 an array or a generic
+/// parameter (a call into the runtime, or a look-up in shared code); `None` for sealed classes
+/// and value types, a compare of the object's class with one constant.
+fn cast_kind(p: &Program, target: TypeRefId) -> Option<usize> {
+    match &p.type_refs[target] {
+        TypeSig::Array(_) | TypeSig::Var(_) | TypeSig::MVar(_) => Some(2),
+        _ => match p.sig_def(target).map(|d| &p.types[d]) {
+            Some(td) if td.kind == TypeKind::Interface => Some(0),
+            Some(td) if td.kind == TypeKind::Class && !td.is_sealed => Some(1),
+            _ => None,
+        },
+    }
+}
+
+/// When the direct call or constructor `ins` in `caller` is inlined: the instructions of the
+/// callee's body that do more than pass arguments through or return a constant (not `ldarg`,
+/// `ldc`, `ldnull`, `nop`, `ret`). A call whose callee has none vanishes (the class libraries'
+/// `SR.GetString(name)`, which returns its argument).
+fn inlined_net(p: &Program, caller: MethodId, ins: &Instr, table: Option<&[Option<IlFeatures>]>) -> Option<usize> {
+    let (Instr::Call(r) | Instr::CallVirt(r) | Instr::NewObj(r)) = ins else { return None };
+    let callee = p.method_refs[*r].method;
+    if matches!(ins, Instr::NewObj(_)) && is_exception(p, p.methods[callee].declaring_type) {
+        return None;
+    }
+    il_of(p, callee, table).filter(|cil| inlined(p, caller, callee, cil, table))?;
+    let body = p.methods[callee].body.as_ref()?;
+    let passes = |i: &&Instr| matches!(i, Instr::LdArg(_) | Instr::Ret | Instr::Op(SimpleOp::Nop) | Instr::LdcI4(_) | Instr::LdNull);
+    Some(body.instrs.iter().filter(|i| !passes(i)).count())
+}
+
 /// Adds the opcode counts of the callee of `ins` (a call, or a `newobj` of a type that is not an
 /// exception) when it is inlined into `caller`, and, `depth` levels down, of the callees inlined
 /// into it.
@@ -237,7 +314,7 @@ fn add_inlined(
     if matches!(ins, Instr::NewObj(_)) && is_exception(p, p.methods[callee].declaring_type) {
         return;
     }
-    let Some(cil) = il_of(p, callee, table).filter(|cil| inlined(p, caller, callee, cil)) else { return };
+    let Some(cil) = il_of(p, callee, table).filter(|cil| inlined(p, caller, callee, cil, table)) else { return };
     for (i, &c) in cil.counts.iter().enumerate() {
         f[inl + i] += f64::from(c);
     }
@@ -298,6 +375,21 @@ pub fn features(p: &Program, m: MethodId, il: Option<&[Option<IlFeatures>]>) -> 
                 f[t + 9] += f64::from(p.type_refs[callee.ret] != TypeSig::Prim(Prim::Void));
                 f[t + 10] += f64::from(!mr.generic_args.is_empty() || matches!(p.type_refs[mr.owner], TypeSig::Inst { .. }));
                 let owner_kind = p.types[callee.declaring_type].kind;
+                if callee.flags.is_virtual && !mr.generic_args.is_empty() {
+                    f[t + 38] += 1.0; // a generic virtual method: dispatched through a run-time lookup
+                }
+                if matches!(ins, Instr::NewObj(_)) && owner_kind == TypeKind::Struct {
+                    f[t + 39] += 1.0;
+                }
+                if owner_kind == TypeKind::Interface && matches!(p.type_refs[mr.owner], TypeSig::Inst { .. }) {
+                    f[t + 40] += 1.0;
+                }
+                if let Some(net) = inlined_net(p, m, ins, table) {
+                    f[t + 41] += net as f64;
+                    if net == 0 && !matches!(ins, Instr::NewObj(_)) {
+                        f[t + 42] += 1.0;
+                    }
+                }
                 if matches!(ins, Instr::CallVirt(_)) {
                     if owner_kind == TypeKind::Interface {
                         f[t + 13] += 1.0;
@@ -318,7 +410,7 @@ pub fn features(p: &Program, m: MethodId, il: Option<&[Option<IlFeatures>]>) -> 
                 add_inlined(p, m, ins, table, &mut f, inl, INLINE_DEPTH);
                 if !matches!(ins, Instr::CallVirt(_)) && callee.il_size > 0 && callee.il_size < INLINE_LIMIT {
                     let cil = il_of(p, mr.method, table);
-                    if cil.is_some_and(|cil| !inlined(p, m, mr.method, &cil)) {
+                    if cil.is_some_and(|cil| !inlined(p, m, mr.method, &cil, table)) {
                         f[t + 33] += 1.0;
                     }
                 }
@@ -364,10 +456,15 @@ pub fn features(p: &Program, m: MethodId, il: Option<&[Option<IlFeatures>]>) -> 
                     f[t + 30] += 1.0;
                 }
             }
-            Instr::Box(x) | Instr::UnboxAny(x) | Instr::NewArr(x) | Instr::CastClass(x) | Instr::IsInst(x) | Instr::InitObj(x)
-                if mentions_generic(p, *x, 0) =>
-            {
-                f[t + 30] += 1.0;
+            Instr::Box(x) | Instr::UnboxAny(x) | Instr::NewArr(x) | Instr::CastClass(x) | Instr::IsInst(x) | Instr::InitObj(x) => {
+                if mentions_generic(p, *x, 0) {
+                    f[t + 30] += 1.0;
+                }
+                if matches!(ins, Instr::CastClass(_) | Instr::IsInst(_) | Instr::UnboxAny(_)) {
+                    if let Some(k) = cast_kind(p, *x) {
+                        f[t + 35 + k] += 1.0;
+                    }
+                }
             }
             _ => {}
         }

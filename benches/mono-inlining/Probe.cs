@@ -1,0 +1,59 @@
+// Which small callees does Mono 6.8's AOT compiler inline? Each pair of callers below calls a
+// callee that may be inlined (`X`) and the same body marked NoInlining (`XNo`): where the two
+// callers compile to the same number of bytes, the callee was not inlined. `run.sh` prints them.
+using System;
+using System.Runtime.CompilerServices;
+
+class Box { public int v; public Box(int x) { v = x; } }
+
+static class H {
+    static int c;
+    static Exception pending = new Exception();
+    internal static void Big(int x) { c += x; c *= x; c -= x; c ^= x; c += x * x; c /= (x | 1); c += 7; c <<= 1; }
+    internal static int Inner(Box b) { return b.v + 1; }
+
+    internal static int Field(Box b) { return b.v + 1; }
+    [MethodImpl(MethodImplOptions.NoInlining)] internal static int FieldNo(Box b) { return b.v + 1; }
+    internal static object Construct(int x) { return new Box(x); }
+    [MethodImpl(MethodImplOptions.NoInlining)] internal static object ConstructNo(int x) { return new Box(x); }
+    internal static int CallsInlined(Box b) { return Inner(b) * 2; }
+    [MethodImpl(MethodImplOptions.NoInlining)] internal static int CallsInlinedNo(Box b) { return Inner(b) * 2; }
+    internal static void ThrowsNew(object o) { if (o == null) throw new ArgumentNullException("o"); }
+    [MethodImpl(MethodImplOptions.NoInlining)] internal static void ThrowsNewNo(object o) { if (o == null) throw new ArgumentNullException("o"); }
+    internal static void ThrowsField(object o) { if (o == null) throw pending; }
+    [MethodImpl(MethodImplOptions.NoInlining)] internal static void ThrowsFieldNo(object o) { if (o == null) throw pending; }
+    internal static int Calls(int x) { Big(x); return x; }
+    [MethodImpl(MethodImplOptions.NoInlining)] internal static int CallsNo(int x) { Big(x); return x; }
+    internal static void CallsWhenNull(object o) { if (o == null) Big(3); }
+    [MethodImpl(MethodImplOptions.NoInlining)] internal static void CallsWhenNullNo(object o) { if (o == null) Big(3); }
+    internal static int CallsVirtual(object o) { return o.GetHashCode(); }
+    [MethodImpl(MethodImplOptions.NoInlining)] internal static int CallsVirtualNo(object o) { return o.GetHashCode(); }
+    internal static Exception ReturnsNewException(string s) { return new InvalidOperationException(s); }
+    [MethodImpl(MethodImplOptions.NoInlining)] internal static Exception ReturnsNewExceptionNo(string s) { return new InvalidOperationException(s); }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] internal static int CallsAggressive(int x) { Big(x); return x; }
+    [MethodImpl(MethodImplOptions.NoInlining)] internal static int CallsAggressiveNo(int x) { Big(x); return x; }
+}
+
+static class Callers {
+    static int Field(Box b) { return H.Field(b); }
+    static int FieldNo(Box b) { return H.FieldNo(b); }
+    static object Construct(int x) { return H.Construct(x); }
+    static object ConstructNo(int x) { return H.ConstructNo(x); }
+    static int CallsInlined(Box b) { return H.CallsInlined(b); }
+    static int CallsInlinedNo(Box b) { return H.CallsInlinedNo(b); }
+    static void ThrowsNew(object o) { H.ThrowsNew(o); }
+    static void ThrowsNewNo(object o) { H.ThrowsNewNo(o); }
+    static void ThrowsField(object o) { H.ThrowsField(o); }
+    static void ThrowsFieldNo(object o) { H.ThrowsFieldNo(o); }
+    static int Calls(int x) { return H.Calls(x); }
+    static int CallsNo(int x) { return H.CallsNo(x); }
+    static void CallsWhenNull(object o) { H.CallsWhenNull(o); }
+    static void CallsWhenNullNo(object o) { H.CallsWhenNullNo(o); }
+    static int CallsVirtual(object o) { return H.CallsVirtual(o); }
+    static int CallsVirtualNo(object o) { return H.CallsVirtualNo(o); }
+    static Exception ReturnsNewException(string s) { return H.ReturnsNewException(s); }
+    static Exception ReturnsNewExceptionNo(string s) { return H.ReturnsNewExceptionNo(s); }
+    static int CallsAggressive(int x) { return H.CallsAggressive(x); }
+    static int CallsAggressiveNo(int x) { return H.CallsAggressiveNo(x); }
+    static void Main() { }
+}

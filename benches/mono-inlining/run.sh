@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Compiles Probe.cs with mcs, AOT-compiles it with `mono --aot=asmonly`, and prints, per callee,
+# the bytes of its caller and of the caller of the same body marked NoInlining: equal means the
+# callee was not inlined. Needs mono-devel and binutils (`as`, `nm`).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+out=$(mktemp -d)
+mcs -o+ -out:"$out/Probe.exe" "$here/Probe.cs" >/dev/null
+mono --aot=asmonly,outfile="$out/Probe.s" "$out/Probe.exe" >/dev/null 2>&1
+as -o "$out/Probe.o" "$out/Probe.s"
+declare -A size
+while read -r _ hex _ name; do
+    size[$name]=$((16#$hex))
+done < <(nm -S "$out/Probe.o" | grep ' Callers_')
+printf '%-22s %8s %10s  %s\n' callee caller "NoInlining" inlined
+for key in "${!size[@]}"; do
+    base=${key#Callers_}
+    base=${base%%_*}
+    if [[ $base == *No || $base == Main ]]; then continue; fi
+    no=""
+    for k in "${!size[@]}"; do
+        if [[ $k == "Callers_${base}No_"* || $k == "Callers_${base}No" ]]; then no=${size[$k]}; fi
+    done
+    verdict=yes
+    if [[ ${size[$key]} == "$no" ]]; then verdict=no; fi
+    printf '%-22s %8s %10s  %s\n' "$base" "${size[$key]}" "$no" "$verdict"
+done | sort
+rm -rf "$out"
