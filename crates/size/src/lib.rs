@@ -148,6 +148,7 @@ fn inlined(p: &Program, caller: MethodId, callee: MethodId, il: &IlFeatures, tab
     inlined_within(p, caller, callee, il, table, INLINE_DEPTH + 1)
 }
 
+/// [`inlined`], with the calls in the callee's body followed `depth` levels down.
 fn inlined_within(
     p: &Program,
     caller: MethodId,
@@ -186,7 +187,8 @@ fn makes_no_call(p: &Program, callee: MethodId, table: Option<&[Option<IlFeature
             }
             depth > 0 && il_of(p, target, table).is_some_and(|cil| inlined_within(p, callee, target, &cil, table, depth - 1))
         }
-        // An instruction the model cannot name may be a call (into an assembly not found, `calli`).
+        // An instruction the model cannot name may be a call (into an assembly not found, `calli`);
+        // it is also how the model keeps `switch`, which callees of under 20 bytes rarely have.
         Instr::Stack { .. } => false,
         _ => true,
     })
