@@ -289,15 +289,22 @@ fn cast_kind(p: &Program, target: TypeRefId) -> Option<usize> {
 /// `ldc`, `ldnull`, `nop`, `ret`). A call whose callee has none vanishes (the class libraries'
 /// `SR.GetString(name)`, which returns its argument).
 fn inlined_net(p: &Program, caller: MethodId, ins: &Instr, table: Option<&[Option<IlFeatures>]>) -> Option<usize> {
+    let (callee, _) = inlined_callee(p, caller, ins, table)?;
+    let body = p.methods[callee].body.as_ref()?;
+    let passes = |i: &&Instr| matches!(i, Instr::LdArg(_) | Instr::Ret | Instr::Op(SimpleOp::Nop) | Instr::LdcI4(_) | Instr::LdNull);
+    Some(body.instrs.iter().filter(|i| !passes(i)).count())
+}
+
+/// The callee of `ins` (a call, or a `newobj` of a type that is not an exception) with its
+/// features, when it is inlined into `caller`.
+fn inlined_callee(p: &Program, caller: MethodId, ins: &Instr, table: Option<&[Option<IlFeatures>]>) -> Option<(MethodId, IlFeatures)> {
     let (Instr::Call(r) | Instr::CallVirt(r) | Instr::NewObj(r)) = ins else { return None };
     let callee = p.method_refs[*r].method;
     if matches!(ins, Instr::NewObj(_)) && is_exception(p, p.methods[callee].declaring_type) {
         return None;
     }
-    il_of(p, callee, table).filter(|cil| inlined(p, caller, callee, cil, table))?;
-    let body = p.methods[callee].body.as_ref()?;
-    let passes = |i: &&Instr| matches!(i, Instr::LdArg(_) | Instr::Ret | Instr::Op(SimpleOp::Nop) | Instr::LdcI4(_) | Instr::LdNull);
-    Some(body.instrs.iter().filter(|i| !passes(i)).count())
+    let cil = il_of(p, callee, table).filter(|cil| inlined(p, caller, callee, cil, table))?;
+    Some((callee, cil))
 }
 
 /// Adds the opcode counts of the callee of `ins` (a call, or a `newobj` of a type that is not an
@@ -312,12 +319,7 @@ fn add_inlined(
     inl: usize,
     depth: u32,
 ) {
-    let (Instr::Call(r) | Instr::CallVirt(r) | Instr::NewObj(r)) = ins else { return };
-    let callee = p.method_refs[*r].method;
-    if matches!(ins, Instr::NewObj(_)) && is_exception(p, p.methods[callee].declaring_type) {
-        return;
-    }
-    let Some(cil) = il_of(p, callee, table).filter(|cil| inlined(p, caller, callee, cil, table)) else { return };
+    let Some((callee, cil)) = inlined_callee(p, caller, ins, table) else { return };
     for (i, &c) in cil.counts.iter().enumerate() {
         f[inl + i] += f64::from(c);
     }
