@@ -194,5 +194,12 @@ fn binary_model_round_trips() {
     let bad = aotsim(&["check", wrong.to_str().expect("utf8")]);
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("not an aotsim binary model"), "{}", bad.stderr);
+    // A model written by an earlier version (its tables had fewer fields) is refused by name.
+    let mut old = std::fs::read(&bin).expect("written");
+    old[..8].copy_from_slice(b"AOTSIMB1");
+    std::fs::write(&wrong, old).expect("write");
+    let bad = aotsim(&["check", wrong.to_str().expect("utf8")]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("another version of aotsim") && bad.stderr.contains("AOTSIMB1"), "{}", bad.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }

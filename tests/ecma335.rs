@@ -65,6 +65,15 @@ fn reads_the_calibration_assemblies_as_cecil_counts_them() {
         }
     }
     assert!(checked > 83_000, "{checked} methods checked");
+
+    // Explicit layouts: Decimal's 64-bit field overlaps two 32-bit ones (FieldLayout), and a
+    // fixed buffer declares its size (ClassLayout `.size 102`, no fields of its own).
+    let decimal = p.names().types_named("System.Decimal")[0];
+    let offset = |name: &str| p.types[decimal].fields.iter().map(|&f| &p.fields[f]).find(|f| f.name == name).and_then(|f| f.offset);
+    assert_eq!((offset("lo"), offset("mid"), offset("ulomidLE")), (Some(8), Some(12), Some(8)));
+    let digits = p.names().types_named("System.Number/NumberBuffer/DigitsAndNullTerminator")[0];
+    assert_eq!(p.types[digits].class_size, Some(102));
+    assert_eq!(p.types[p.names().types_named("System.String")[0]].class_size, None);
 }
 
 /// Reads `bytes` as an assembly in-process; returns whether it was rejected. Panics are failures.

@@ -145,3 +145,72 @@ assembly A {
     assert_eq!(feature(&program, main, "inlined_newobj"), 1.0);
     assert_eq!(feature(&program, main, "inlined_throw"), 1.0);
 }
+
+#[test]
+fn methods_of_marshal_by_ref_classes_stay_calls_and_intrinsics_do_not_count_as_calls() {
+    let text = r#"
+assembly A {
+    class System.Object {
+        method public .ctor() { ret }
+        method public System.Type GetType() size 100 { ldnull ret }
+    }
+    class System.Type : System.Object { }
+    class System.MarshalByRefObject : System.Object { }
+    class Remote : System.MarshalByRefObject {
+        method public static int32 Twice(int32 x) { ldarg 0 ldc.i4 2 mul ret }
+    }
+    class H : System.Object {
+        method public static int32 Twice(int32 x) { ldarg 0 ldc.i4 2 mul ret }
+        method public static System.Type TypeOf(object o) { ldarg 0 callvirt System.Object::GetType() ret }
+    }
+    class App : System.Object {
+        method public static void Main() {
+            ldc.i4 1 call Remote::Twice(int32) pop
+            ldc.i4 1 call H::Twice(int32) pop
+            ldnull call H::TypeOf(object) pop
+            ret
+        }
+    }
+}
+"#;
+    let program = aotsim::text::parse(text, "remote.il").expect("valid");
+    let main = "App::Main()";
+    // The same body inlines from H and stays a call from a MarshalByRefObject (Mono's
+    // `mono_method_check_inlining`; benches/mono-inlining measures both). TypeOf's only call is
+    // `Object.GetType`, which Mono compiles inline: TypeOf is inlined, and its call counts as
+    // an intrinsic.
+    assert_eq!(feature(&program, main, "calls_not_inlined"), 1.0);
+    assert_eq!(feature(&program, main, "inlined_add_sub_mul"), 1.0);
+    assert_eq!(feature(&program, main, "inlined_callvirt"), 1.0);
+    assert_eq!(feature(&program, "H::TypeOf(object)", "intrinsic_calls"), 1.0);
+    assert_eq!(feature(&program, main, "intrinsic_calls"), 0.0);
+}
+
+#[test]
+fn explicit_layouts_size_structs_by_their_offsets_and_declared_size() {
+    let text = r#"
+assembly A {
+    class System.Object { method public .ctor() { ret } }
+    struct Union { field int64 all field int32 lo field int32 hi }
+    struct Padded { field int32 x }
+    class App : System.Object {
+        method public static void Take(Union u) { ret }
+        method public static void Pad(Padded p) { ret }
+    }
+}
+"#;
+    let program = aotsim::text::parse(text, "layout.il").expect("valid");
+    assert_eq!(feature(&program, "App::Take(Union)", "own_struct_param_bytes"), 16.0);
+    // `[FieldOffset(0)] long all; [FieldOffset(0)] int lo; [FieldOffset(4)] int hi;` and
+    // `[StructLayout(Size = 32)]`, as the ECMA-335 reader records them.
+    let mut data = program.into_data();
+    let union = data.types.ids().find(|&t| data.types[t].name == "Union").expect("Union");
+    for (&f, offset) in data.types[union].fields.clone().iter().zip([0, 0, 4]) {
+        data.fields[f].offset = Some(offset);
+    }
+    let padded = data.types.ids().find(|&t| data.types[t].name == "Padded").expect("Padded");
+    data.types[padded].class_size = Some(32);
+    let program = aotsim::il::Program::from_data(data).expect("valid");
+    assert_eq!(feature(&program, "App::Take(Union)", "own_struct_param_bytes"), 8.0);
+    assert_eq!(feature(&program, "App::Pad(Padded)", "own_struct_param_bytes"), 32.0);
+}

@@ -6,6 +6,13 @@ using System.Runtime.CompilerServices;
 
 class Box { public int v; public Box(int x) { v = x; } }
 
+// Methods of classes derived from MarshalByRefObject: Mono does not inline them (a call may go to
+// a proxy of an object in another application domain).
+class Remote : MarshalByRefObject {
+    internal static int Twice(int x) { return x * 2; }
+    [MethodImpl(MethodImplOptions.NoInlining)] internal static int TwiceNo(int x) { return x * 2; }
+}
+
 static class H {
     static int c;
     static Exception pending = new Exception();
@@ -30,6 +37,12 @@ static class H {
     [MethodImpl(MethodImplOptions.NoInlining)] internal static int CallsVirtualNo(object o) { return o.GetHashCode(); }
     internal static Exception ReturnsNewException(string s) { return new InvalidOperationException(s); }
     [MethodImpl(MethodImplOptions.NoInlining)] internal static Exception ReturnsNewExceptionNo(string s) { return new InvalidOperationException(s); }
+    internal static int Intrinsic(ref int x) { return System.Threading.Interlocked.Increment(ref x); }
+    [MethodImpl(MethodImplOptions.NoInlining)] internal static int IntrinsicNo(ref int x) { return System.Threading.Interlocked.Increment(ref x); }
+    internal static Type TypeOf() { return typeof(Box); }
+    [MethodImpl(MethodImplOptions.NoInlining)] internal static Type TypeOfNo() { return typeof(Box); }
+    internal static Type GetsType(object o) { return o.GetType(); }
+    [MethodImpl(MethodImplOptions.NoInlining)] internal static Type GetsTypeNo(object o) { return o.GetType(); }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] internal static int CallsAggressive(int x) { Big(x); return x; }
     [MethodImpl(MethodImplOptions.NoInlining)] internal static int CallsAggressiveNo(int x) { Big(x); return x; }
 }
@@ -55,5 +68,13 @@ static class Callers {
     static Exception ReturnsNewExceptionNo(string s) { return H.ReturnsNewExceptionNo(s); }
     static int CallsAggressive(int x) { return H.CallsAggressive(x); }
     static int CallsAggressiveNo(int x) { return H.CallsAggressiveNo(x); }
+    static int Intrinsic(ref int x) { return H.Intrinsic(ref x); }
+    static int IntrinsicNo(ref int x) { return H.IntrinsicNo(ref x); }
+    static Type TypeOf() { return H.TypeOf(); }
+    static Type TypeOfNo() { return H.TypeOfNo(); }
+    static Type GetsType(object o) { return H.GetsType(o); }
+    static Type GetsTypeNo(object o) { return H.GetsTypeNo(o); }
+    static int MarshalByRef(int x) { return Remote.Twice(x); }
+    static int MarshalByRefNo(int x) { return Remote.TwiceNo(x); }
     static void Main() { }
 }

@@ -37,6 +37,13 @@ pub fn load_program(path: &Path) -> anyhow::Result<Program> {
     let bytes = std::fs::read(path).map_err(|e| fail(vec![format!("{shown}: cannot read: {e}")]))?;
     if has_extension(path, "aotb") {
         let Some(payload) = bytes.strip_prefix(BINARY_MAGIC) else {
+            if bytes.starts_with(&BINARY_MAGIC[..7]) {
+                return Err(fail(vec![format!(
+                    "{shown}: a binary model of another version of aotsim ({:?}; this one reads {:?}): write it again from its source",
+                    String::from_utf8_lossy(&bytes[..bytes.len().min(8)]),
+                    std::str::from_utf8(BINARY_MAGIC).unwrap_or("")
+                )]));
+            }
             return Err(fail(vec![format!(
                 "{shown}: not an aotsim binary model (missing the {:?} header)",
                 std::str::from_utf8(BINARY_MAGIC).unwrap_or("")
@@ -55,8 +62,9 @@ pub fn load_program(path: &Path) -> anyhow::Result<Program> {
     aotsim_il_text::parse(&text, &shown).map_err(|errs| fail(errs.into_iter().map(|e| e.to_string()).collect()))
 }
 
-/// The first bytes of a binary model, with the format's version.
-pub const BINARY_MAGIC: &[u8; 8] = b"AOTSIMB1";
+/// The first bytes of a binary model, with the format's version (2: field offsets and class sizes
+/// of explicit layouts).
+pub const BINARY_MAGIC: &[u8; 8] = b"AOTSIMB2";
 
 fn has_extension(path: &Path, ext: &str) -> bool {
     path.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext))

@@ -1861,6 +1861,24 @@ impl<'m, 'a> Lowerer<'m, 'a> {
                 self.b.field_mut(FieldId::new((fbase + f - 1) as usize)).constant = value;
             }
         }
+        // Explicit layouts: field offsets and declared sizes.
+        let fl = md.table(tid::FIELD_LAYOUT);
+        for r in 1..=fl.rows {
+            let f = fl.get(r, 1);
+            if !ft.has(f) {
+                return Err(Bad::row("FieldLayout", r, format!("names Field row {f}, which does not exist")));
+            }
+            self.b.field_mut(FieldId::new((fbase + f - 1) as usize)).offset = Some(fl.get(r, 0));
+        }
+        let cl = md.table(tid::CLASS_LAYOUT);
+        for r in 1..=cl.rows {
+            let t = cl.get(r, 2);
+            if !td.has(t) {
+                return Err(Bad::row("ClassLayout", r, format!("names TypeDef row {t}, which does not exist")));
+            }
+            let size = cl.get(r, 1);
+            self.b.type_mut(TypeId::new((base + t - 1) as usize)).class_size = (size > 0).then_some(size);
+        }
         self.properties_and_events(m)?;
         self.tokens.push(AsmTokens {
             file: self.mods[m].file.to_string(),

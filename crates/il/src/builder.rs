@@ -199,6 +199,7 @@ impl Builder {
             events: Vec::new(),
             nested: Vec::new(),
             attributes: Vec::new(),
+            class_size: None,
         });
         self.data.assemblies[assembly].types.push(id);
         if let Some(outer) = declaring_type {
@@ -247,6 +248,7 @@ impl Builder {
             is_static: false,
             constant: None,
             attributes: Vec::new(),
+            offset: None,
         });
         self.data.types[ty].fields.push(id);
         id

@@ -160,6 +160,10 @@ pub struct TypeData {
     pub nested: Vec<TypeId>,
     /// Custom attributes.
     pub attributes: Vec<CustomAttribute>,
+    /// The size in bytes its layout declares (`[StructLayout(Size = …)]`, the ClassLayout table),
+    /// when it declares one.
+    #[serde(default)]
+    pub class_size: Option<u32>,
 }
 
 /// Flags of a method definition.
@@ -269,6 +273,10 @@ pub struct FieldData {
     pub constant: Option<Constant>,
     /// Custom attributes.
     pub attributes: Vec<CustomAttribute>,
+    /// Its byte offset in a type with explicit layout (`[FieldOffset(…)]`, the FieldLayout
+    /// table); fields at the same offset overlap.
+    #[serde(default)]
+    pub offset: Option<u32>,
 }
 
 /// A property: a name over a getter and a setter.

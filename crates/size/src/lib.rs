@@ -25,7 +25,7 @@ pub const INLINE_LIMIT: u32 = 20;
 /// libraries' `AggressiveInlining` chains go that deep (`Utf8Formatter.TryFormat`).
 const INLINE_DEPTH: u32 = 4;
 
-const TAIL: [&str; 43] = [
+const TAIL: [&str; 44] = [
     "clauses",
     "max_stack",
     "locals",
@@ -69,10 +69,12 @@ const TAIL: [&str; 43] = [
     "generic_interface_calls",
     "inlined_net_instrs",
     "vanishing_calls",
+    "intrinsic_calls",
 ];
 
 /// Bytes of a value of type `sig` on x64: primitives by width, references 8, structs the sum of
-/// their instance fields (to a nesting depth of 4), anything unknown 8.
+/// their instance fields (to a nesting depth of 4) or, with explicit layout, the end of their
+/// last field and at least their declared size, anything unknown 8.
 fn value_bytes(p: &Program, sig: TypeRefId, depth: u32) -> f64 {
     match &p.type_refs[sig] {
         TypeSig::Prim(x) => match x {
@@ -87,9 +89,16 @@ fn value_bytes(p: &Program, sig: TypeRefId, depth: u32) -> f64 {
             match td.kind {
                 TypeKind::Enum => 4.0,
                 TypeKind::Struct if depth < 4 => {
-                    let bytes: f64 =
-                        td.fields.iter().filter(|&&x| !p.fields[x].is_static).map(|&x| value_bytes(p, p.fields[x].ty, depth + 1)).sum();
-                    bytes.max(1.0)
+                    let fields = td.fields.iter().map(|&x| &p.fields[x]).filter(|x| !x.is_static);
+                    // With explicit offsets fields may overlap: the struct ends where its last field
+                    // does. A declared size (a fixed buffer) is the least it takes.
+                    let end = |x: &FieldData| f64::from(x.offset.unwrap_or(0)) + value_bytes(p, x.ty, depth + 1);
+                    let bytes = if fields.clone().any(|x| x.offset.is_some()) {
+                        fields.map(end).fold(0.0, f64::max)
+                    } else {
+                        fields.map(|x| value_bytes(p, x.ty, depth + 1)).sum()
+                    };
+                    bytes.max(td.class_size.map_or(0.0, f64::from)).max(1.0)
                 }
                 _ => 8.0,
             }
@@ -142,8 +151,9 @@ fn il_of(p: &Program, m: MethodId, table: Option<&[Option<IlFeatures>]>) -> Opti
 /// [`INLINE_LIMIT`] bytes (any size with `AggressiveInlining`), no exception clauses, not
 /// dispatched through a slot, not the caller itself, not marked never to be inlined, not of a
 /// type whose class constructor must run before the callee does (one that is not
-/// `beforefieldinit`), and, unless `AggressiveInlining`, a body that makes no call of its own
-/// ([`makes_no_call`]).
+/// `beforefieldinit`), not of a class derived from `MarshalByRefObject` (a call may go to a proxy
+/// of an object in another application domain; Mono checks this before any hint), and, unless
+/// `AggressiveInlining`, a body that makes no call of its own ([`makes_no_call`]).
 fn inlined(p: &Program, caller: MethodId, callee: MethodId, il: &IlFeatures, table: Option<&[Option<IlFeatures>]>) -> bool {
     inlined_within(p, caller, callee, il, table, INLINE_DEPTH + 1)
 }
@@ -167,6 +177,7 @@ fn inlined_within(
         && il.hints & IlFeatures::NO_INLINE == 0
         && (always || !precise_cctor(p, c.declaring_type, il))
         && (always || makes_no_call(p, callee, table, depth))
+        && !derives_from(p, c.declaring_type, "MarshalByRefObject")
 }
 
 /// Whether every call in the body of `callee` goes away: each is inlined in turn (`depth` levels
@@ -182,6 +193,9 @@ fn makes_no_call(p: &Program, callee: MethodId, table: Option<&[Option<IlFeature
     body.instrs.iter().enumerate().all(|(i, ins)| match ins {
         Instr::Call(r) | Instr::CallVirt(r) | Instr::NewObj(r) => {
             let target = p.method_refs[*r].method;
+            if !matches!(ins, Instr::NewObj(_)) && intrinsic(p, target) {
+                return true;
+            }
             if matches!(ins, Instr::NewObj(_)) && is_exception(p, p.methods[target].declaring_type) {
                 return matches!(body.instrs.get(i + 1), Some(Instr::Throw));
             }
@@ -192,6 +206,39 @@ fn makes_no_call(p: &Program, callee: MethodId, table: Option<&[Option<IlFeature
         Instr::Stack { .. } => false,
         _ => true,
     })
+}
+
+/// Whether Mono 6.8 compiles a call to `m` inline, as an intrinsic (`mini_emit_inst_for_method`
+/// and the architecture's additions): the string's length and characters, `GetType`, array
+/// length and rank, `typeof` (`ldtoken` then `Type.GetTypeFromHandle`), span indexing, `Unsafe`,
+/// `Interlocked`, `Volatile`, memory barriers, some of `Math`. A callee whose only calls are these
+/// still inlines (`benches/mono-inlining`: `Interlocked.Increment`, `GetType`, `typeof`).
+fn intrinsic(p: &Program, m: MethodId) -> bool {
+    let md = &p.methods[m];
+    let t = &p.types[md.declaring_type];
+    let n = md.name.as_str();
+    match (t.namespace.as_str(), t.name.as_str()) {
+        ("System", "String") => matches!(n, "get_Length" | "get_Chars"),
+        ("System", "Object") => n == "GetType",
+        ("System", "Array") => matches!(
+            n,
+            "get_Length" | "get_Rank" | "GetGenericValueImpl" | "SetGenericValueImpl" | "UnsafeLoad" | "UnsafeStore" | "UnsafeMov"
+        ),
+        ("System", "Type") => n == "GetTypeFromHandle",
+        ("System", "Span`1" | "ReadOnlySpan`1") => matches!(n, "get_Item" | "get_Length"),
+        ("System", "ByReference`1") => true,
+        ("System", "Math") => matches!(n, "Abs" | "Sqrt" | "Sin" | "Cos" | "Min" | "Max"),
+        ("System", "Enum") => n == "HasFlag",
+        ("System.Runtime.CompilerServices", "Unsafe" | "JitHelpers") => true,
+        ("System.Runtime.CompilerServices", "RuntimeHelpers") => {
+            matches!(n, "get_OffsetToStringData" | "IsReferenceOrContainsReferences" | "IsBitwiseEquatable" | "ObjectHasComponentSize")
+        }
+        ("System.Threading", "Interlocked") => true,
+        ("System.Threading", "Volatile") => matches!(n, "Read" | "Write"),
+        ("System.Threading", "Thread") => matches!(n, "MemoryBarrier" | "SpinWait_nop" | "VolatileRead" | "VolatileWrite"),
+        ("System.Numerics", "Vector") => n == "get_IsHardwareAccelerated",
+        _ => false,
+    }
 }
 
 /// The value a direct call to `callee` folds to once it is inlined: its body is `ldc.i4 c; ret`
@@ -257,10 +304,15 @@ fn precise_cctor(p: &Program, t: TypeId, il: &IlFeatures) -> bool {
 
 /// Whether `t` is `System.Exception` or derives from it (Mono does not inline their constructors).
 fn is_exception(p: &Program, t: TypeId) -> bool {
+    derives_from(p, t, "Exception")
+}
+
+/// Whether `t` is `System.{name}` or derives from it.
+fn derives_from(p: &Program, t: TypeId, name: &str) -> bool {
     let mut cur = Some(t);
     for _ in 0..64 {
         let Some(x) = cur else { return false };
-        if p.types[x].name == "Exception" && p.types[x].namespace == "System" {
+        if p.types[x].name == name && p.types[x].namespace == "System" {
             return true;
         }
         cur = p.types[x].base.and_then(|b| p.sig_def(b));
@@ -388,6 +440,9 @@ pub fn features(p: &Program, m: MethodId, il: Option<&[Option<IlFeatures>]>) -> 
                 }
                 if owner_kind == TypeKind::Interface && matches!(p.type_refs[mr.owner], TypeSig::Inst { .. }) {
                     f[t + 40] += 1.0;
+                }
+                if !matches!(ins, Instr::NewObj(_)) && intrinsic(p, mr.method) {
+                    f[t + 43] += 1.0;
                 }
                 if let Some(net) = inlined_net(p, m, ins, table) {
                     f[t + 41] += net as f64;
