@@ -203,3 +203,25 @@ fn binary_model_round_trips() {
     assert!(bad.stderr.contains("another version of aotsim") && bad.stderr.contains("AOTSIMB1"), "{}", bad.stderr);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_output_quietly() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    // `aotsim show Mono.Security.dll | head -c 100`: far more text than a pipe holds, so printing
+    // fails once the reader is gone; that is the reader's choice, not a crash.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aotsim"))
+        .args(["show", "../shared/calibration/assemblies/Mono.Security.dll"])
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run aotsim");
+    let mut head = [0u8; 100];
+    child.stdout.take().expect("piped").read_exact(&mut head).expect("the first bytes");
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(String::from_utf8_lossy(&head).contains("Assembly"), "{}", String::from_utf8_lossy(&head));
+}
