@@ -2,6 +2,7 @@
 //! them), the app model, the profile, and the estimate of every method the report needs.
 
 use crate::input::Loaded;
+use aotsim_il::MethodId;
 use aotsim_size::app::{measure, AppInputs, AppModel, Settings, TrimMode};
 use aotsim_size::{features, Profile};
 use aotsim_trim::{Item, TrimResult};
@@ -68,17 +69,17 @@ impl DeployArgs {
 /// kept ones (the others are 0).
 pub fn estimates(loaded: &Loaded, profile: &Profile, trimmed: Option<&TrimResult>, all: bool) -> Vec<f64> {
     let p = &loaded.program;
-    p.methods
-        .ids()
-        .map(|m| {
-            let wanted = p.methods[m].body.is_some() && (all || trimmed.is_none_or(|r| r.is_kept(Item::Method(m))));
-            if wanted {
-                profile.estimate(&features(p, m, loaded.il_table()))
-            } else {
-                0.0
-            }
-        })
-        .collect()
+    let wanted: Vec<MethodId> =
+        p.methods.ids().filter(|&m| p.methods[m].body.is_some() && (all || trimmed.is_none_or(|r| r.is_kept(Item::Method(m))))).collect();
+    let mut out = vec![0.0; p.methods.len()];
+    // A few hundred methods at a time: the forest goes through them tree by tree.
+    for chunk in wanted.chunks(256) {
+        let rows: Vec<_> = chunk.iter().map(|&m| features(p, m, loaded.il_table())).collect();
+        for (&m, bytes) in chunk.iter().zip(profile.estimate_many(&rows)) {
+            out[m.as_u32() as usize] = bytes;
+        }
+    }
+    out
 }
 
 /// The program's parts for the whole-application model.

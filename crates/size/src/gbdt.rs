@@ -239,6 +239,36 @@ impl Forest {
         self.base + self.trees.iter().map(|t| predict_tree(t, row)).sum::<f64>()
     }
 
+    /// The predictions for many rows, equal to [`Forest::predict`] of each, bit for bit: tree by
+    /// tree over the rows (each tree stays in cache while the rows go through it), the trees
+    /// summed in the same order.
+    pub fn predict_many<R: AsRef<[f64]>>(&self, rows: &[R]) -> Vec<f64> {
+        // Eight rows walk each tree in step: their node loads do not wait on one another.
+        const LANES: usize = 8;
+        let mut sums = vec![0.0; rows.len()];
+        for t in &self.trees {
+            for (sums, rows) in sums.chunks_mut(LANES).zip(rows.chunks(LANES)) {
+                let mut at = [0usize; LANES];
+                let mut moving = true;
+                while moving {
+                    moving = false;
+                    for (i, row) in rows.iter().enumerate() {
+                        let node = &t[at[i]];
+                        if node.feature != u16::MAX {
+                            let x = row.as_ref().get(node.feature as usize).copied().unwrap_or(0.0);
+                            at[i] = if x <= node.threshold { node.left } else { node.right } as usize;
+                            moving = true;
+                        }
+                    }
+                }
+                for (sum, &i) in sums.iter_mut().zip(&at) {
+                    *sum += t[i].value;
+                }
+            }
+        }
+        sums.into_iter().map(|s| self.base + s).collect()
+    }
+
     /// Each feature's share of the prediction (path contributions), by feature index.
     pub fn contributions(&self, row: &[f64], n_features: usize) -> Vec<f64> {
         let mut out = vec![0.0; n_features];
@@ -373,6 +403,21 @@ mod tests {
         assert!((mean.predict(&x[37]) - (pa + pb) / 2.0).abs() < 1e-9);
         let c = mean.contributions(&x[37], 2);
         assert!(c.iter().zip(ca.iter().zip(&cb)).all(|(m, (p, q))| (m - (p + q) / 2.0).abs() < 1e-9), "{c:?}");
+    }
+
+    #[test]
+    fn predicting_many_rows_at_once_gives_each_row_its_own_prediction_bit_for_bit() {
+        let x: Vec<Vec<f64>> = (0..600).map(|i| vec![(i % 13) as f64, ((i * 7) % 11) as f64, (i % 5) as f64 * 0.5]).collect();
+        let y: Vec<f64> = x.iter().map(|r| r[0] * r[1] - r[2]).collect();
+        let f = Forest::fit(&x, &y, Params { rounds: 30, depth: 6, ..Params::default() });
+        // 61 rows: seven full groups of eight and a last one of five; rows of other lengths too.
+        let rows: Vec<Vec<f64>> = (0..61).map(|i| x[i * 9 % 600].iter().take(3 - i % 2).copied().collect()).collect();
+        let many = f.predict_many(&rows);
+        assert_eq!(many.len(), rows.len());
+        for (row, got) in rows.iter().zip(&many) {
+            assert_eq!(got.to_bits(), f.predict(row).to_bits(), "{row:?}");
+        }
+        assert!(f.predict_many::<Vec<f64>>(&[]).is_empty());
     }
 
     #[test]

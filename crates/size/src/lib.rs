@@ -616,9 +616,28 @@ impl Profile {
         let raw: f64 = match self.form {
             Form::Linear => self.weights.iter().zip(f.iter()).map(|((_, w), x)| w * x).sum(),
             Form::LogLinear => self.weights.iter().zip(log_features(f).iter()).map(|((_, w), x)| w * x).sum::<f64>().exp(),
-            Form::Gbdt => self.forest.as_ref().map_or(0.0, |t| self.scale * t.predict(f).exp() * self.per_il.map_or(1.0, |k| f[1] + k)),
+            Form::Gbdt => self.forest.as_ref().map_or(0.0, |t| self.tree_bytes(t.predict(f), f)),
         };
         (raw * self.factor).max(self.min_bytes)
+    }
+
+    /// [`Profile::estimate`] of each row, the same values; faster for many rows of the tree form
+    /// (about 3× on a few hundred rows at a time, [`gbdt::Forest::predict_many`]).
+    pub fn estimate_many(&self, rows: &[[f64; N_FEATURES]]) -> Vec<f64> {
+        match (self.form, &self.forest) {
+            (Form::Gbdt, Some(forest)) => forest
+                .predict_many(rows)
+                .into_iter()
+                .zip(rows)
+                .map(|(y, f)| (self.tree_bytes(y, f) * self.factor).max(self.min_bytes))
+                .collect(),
+            _ => rows.iter().map(|f| self.estimate(f)).collect(),
+        }
+    }
+
+    /// Bytes from the forest's prediction `y` for features `f` (before the target factor).
+    fn tree_bytes(&self, y: f64, f: &[f64; N_FEATURES]) -> f64 {
+        self.scale * y.exp() * self.per_il.map_or(1.0, |k| f[1] + k)
     }
 
     /// An error when the profile was fitted on features other than this version's
@@ -954,6 +973,20 @@ mod tests {
         let mut other = p.clone();
         other.features.pop();
         assert!(other.check_features().is_err_and(|e| e.contains("refit")));
+        // Many rows at once estimate what each row alone does, for the target profiles too.
+        let rows: Vec<[f64; N_FEATURES]> = (0..20)
+            .map(|i| {
+                let mut f = [0.0; N_FEATURES];
+                f[0] = 1.0;
+                f[1] = f64::from(i * 13 % 97);
+                f[2 + i as usize % OP_GROUPS.len()] = f64::from(i % 4);
+                f
+            })
+            .collect();
+        for q in [p, Profile::built_in("ilc-arm64").expect("built in")] {
+            let one: Vec<u64> = rows.iter().map(|f| q.estimate(f).to_bits()).collect();
+            assert_eq!(q.estimate_many(&rows).iter().map(|x| x.to_bits()).collect::<Vec<_>>(), one);
+        }
     }
 
     #[test]
