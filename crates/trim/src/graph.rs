@@ -316,8 +316,13 @@ fn get_type_by_name(p: &Program) -> Vec<MethodId> {
 }
 
 /// The instructions of `body` that can execute once branches on known feature switches (and on
-/// constants) are folded: ILLink's unreachable-block removal.
+/// constants) are folded: ILLink's unreachable-block removal. `None` (all of them) when nothing
+/// folds, or when the body has a compare-and-branch (`Op(Compare)`, whose target the model does
+/// not keep: code that looks unreachable may be where it jumps).
 fn live_instructions(body: &Body, p: &Program, switches: &HashMap<MethodId, bool>) -> Option<Vec<bool>> {
+    if body.instrs.iter().any(|i| matches!(i, Instr::Op(SimpleOp::Compare))) {
+        return None;
+    }
     let known = |i: usize| -> Option<bool> {
         match body.instrs.get(i)? {
             Instr::Call(r) => switches.get(&p.method_refs[*r].method).copied(),
