@@ -255,8 +255,7 @@ impl Forest {
                     for (i, row) in rows.iter().enumerate() {
                         let node = &t[at[i]];
                         if node.feature != u16::MAX {
-                            let x = row.as_ref().get(node.feature as usize).copied().unwrap_or(0.0);
-                            at[i] = if x <= node.threshold { node.left } else { node.right } as usize;
+                            at[i] = node.child(row.as_ref());
                             moving = true;
                         }
                     }
@@ -297,7 +296,14 @@ fn predict_tree(t: &[Node], row: &[f64]) -> f64 {
         if node.feature == u16::MAX {
             return node.value;
         }
-        i = if row.get(node.feature as usize).copied().unwrap_or(0.0) <= node.threshold { node.left } else { node.right } as usize;
+        i = node.child(row);
+    }
+}
+
+impl Node {
+    /// The child a split sends `row` to (a feature the row lacks reads 0).
+    fn child(&self, row: &[f64]) -> usize {
+        (if row.get(self.feature as usize).copied().unwrap_or(0.0) <= self.threshold { self.left } else { self.right }) as usize
     }
 }
 

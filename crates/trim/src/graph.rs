@@ -320,7 +320,7 @@ fn get_type_by_name(p: &Program) -> Vec<MethodId> {
 /// folds, or when the body has a compare-and-branch (`Op(Compare)`, whose target the model does
 /// not keep: code that looks unreachable may be where it jumps).
 fn live_instructions(body: &Body, p: &Program, switches: &HashMap<MethodId, bool>) -> Option<Vec<bool>> {
-    if body.instrs.iter().any(|i| matches!(i, Instr::Op(SimpleOp::Compare))) {
+    if switches.is_empty() || body.instrs.iter().any(|i| matches!(i, Instr::Op(SimpleOp::Compare))) {
         return None;
     }
     let known = |i: usize| -> Option<bool> {
@@ -335,7 +335,7 @@ fn live_instructions(body: &Body, p: &Program, switches: &HashMap<MethodId, bool
         .iter()
         .enumerate()
         .any(|(i, ins)| matches!(ins, Instr::BrTrue(_) | Instr::BrFalse(_)) && i > 0 && known(i - 1).is_some());
-    if !folds || switches.is_empty() {
+    if !folds {
         return None;
     }
     let n = body.instrs.len();
