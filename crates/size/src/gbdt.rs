@@ -278,7 +278,7 @@ impl Forest {
                 if node.feature == u16::MAX {
                     break;
                 }
-                let child = if row[node.feature as usize] <= node.threshold { node.left } else { node.right } as usize;
+                let child = node.child(row);
                 if let Some(o) = out.get_mut(node.feature as usize) {
                     *o += t[child].value - node.value;
                 }
