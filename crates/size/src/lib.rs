@@ -175,9 +175,9 @@ fn inlined_within(
         && il.clauses == 0
         && (!c.flags.is_virtual || c.flags.is_final)
         && il.hints & IlFeatures::NO_INLINE == 0
+        && !derives_from(p, c.declaring_type, "MarshalByRefObject")
         && (always || !precise_cctor(p, c.declaring_type, il))
         && (always || makes_no_call(p, callee, table, depth))
-        && !derives_from(p, c.declaring_type, "MarshalByRefObject")
 }
 
 /// Whether every call in the body of `callee` goes away: each is inlined in turn (`depth` levels
