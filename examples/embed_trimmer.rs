@@ -16,16 +16,16 @@ fn main() {
     let shape_sig = b.type_ref(TypeSig::Def(shape));
     let draw = b.add_method(shape, "Draw", void);
     b.method_mut(draw).flags.is_virtual = true;
-    b.method_mut(draw).body = Some(Body { locals: vec![], instrs: vec![Instr::Ret] });
+    b.method_mut(draw).body = Some(Body::new(vec![], vec![Instr::Ret]));
     let mut derived = Vec::new();
     for name in ["Circle", "Square"] {
         let t = b.add_type(asm, None, "Shapes", name, TypeKind::Class);
         b.type_mut(t).base = Some(shape_sig);
         let ctor = b.add_method(t, ".ctor", void);
-        b.method_mut(ctor).body = Some(Body { locals: vec![], instrs: vec![Instr::Ret] });
+        b.method_mut(ctor).body = Some(Body::new(vec![], vec![Instr::Ret]));
         let d = b.add_method(t, "Draw", void);
         b.method_mut(d).flags.is_virtual = true;
-        b.method_mut(d).body = Some(Body { locals: vec![], instrs: vec![Instr::Ret] });
+        b.method_mut(d).body = Some(Body::new(vec![], vec![Instr::Ret]));
         derived.push((t, ctor, d));
     }
     let program_ty = b.add_type(asm, None, "Shapes", "Program", TypeKind::Class);
@@ -34,8 +34,7 @@ fn main() {
     let circle_sig = b.type_ref(TypeSig::Def(derived[0].0));
     let new_circle = b.method_ref(MethodRef { owner: circle_sig, method: derived[0].1, generic_args: vec![] });
     let call_draw = b.method_ref(MethodRef { owner: shape_sig, method: draw, generic_args: vec![] });
-    b.method_mut(main).body =
-        Some(Body { locals: vec![], instrs: vec![Instr::NewObj(new_circle), Instr::CallVirt(call_draw), Instr::Ret] });
+    b.method_mut(main).body = Some(Body::new(vec![], vec![Instr::NewObj(new_circle), Instr::CallVirt(call_draw), Instr::Ret]));
     b.set_entry_point(main);
     let program = b.finish().expect("a valid program");
 

@@ -41,8 +41,9 @@ fn has(e: &[(String, Option<String>)], name: &str) -> bool {
     e.iter().any(|(n, _)| n == name)
 }
 
-/// Runs one fixture; returns its mismatches, one line each.
-fn run_fixture(name: &str) -> Vec<String> {
+/// Runs one fixture, trimmed with these feature switches set; returns its mismatches, one line
+/// each.
+fn run_fixture(name: &str, features: &[(&str, bool)]) -> Vec<String> {
     let exe = dir().join(format!("{name}.exe"));
     let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/calibration/assemblies");
     let mut resolve = |asm: &str| read(&dir().join(format!("{asm}.dll"))).or_else(|| read(&shared.join(format!("{asm}.dll"))));
@@ -50,7 +51,8 @@ fn run_fixture(name: &str) -> Vec<String> {
     let p = &loaded.program;
     // With the built-in API models, as ILLink runs with .NET's annotated class library.
     let models = aotsim::hazard::models::ApiModels::built_in().resolve(p);
-    let result = trim(p, &TrimConfig { requirements: models.requirements(), ..TrimConfig::default() });
+    let features = features.iter().map(|&(f, on)| (f.to_string(), on)).collect();
+    let result = trim(p, &TrimConfig { requirements: models.requirements(), features, ..TrimConfig::default() });
     let fixture = p.assemblies.iter().find(|(_, a)| a.name == name).map(|(id, _)| id).expect("fixture assembly");
     let mut expected_kept: Vec<Item> = Vec::new();
     let mut subject: Vec<Item> = Vec::new();
@@ -128,7 +130,8 @@ fn run_fixture(name: &str) -> Vec<String> {
 fn compiled_csharp_fixtures_trim_as_their_attributes_say() {
     let mut problems = Vec::new();
     for name in ["Dispatch", "Types", "Dynamic", "Reflection", "Generics"] {
-        problems.extend(run_fixture(name));
+        problems.extend(run_fixture(name, &[]));
     }
+    problems.extend(run_fixture("Features", &[("App.Telemetry", false)]));
     assert!(problems.is_empty(), "{} mismatch(es):\n{}", problems.len(), problems.join("\n"));
 }

@@ -181,3 +181,77 @@ fn visibility_follows_the_metadata_flags() {
     let area = p.types[ty("Circle")].methods.iter().copied().find(|&m| p.methods[m].name == "Area").expect("Area");
     assert_eq!(p.methods[area].visibility, Visibility::Public);
 }
+
+/// Control flow the model keeps beside the instructions: compare-and-branch targets, `switch`
+/// tables and where handlers and filters begin, bound to instruction indexes (`Features.cs`).
+/// A table entry that lands inside an instruction is a located error.
+#[test]
+fn switch_tables_compare_branches_and_handlers_are_bound_to_instructions() {
+    use aotsim::il::Instr;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cs");
+    let bytes = std::fs::read(dir.join("Features.exe")).expect("fixture");
+    let refs = calibration().join("assemblies");
+    let mut resolve = |asm: &str| {
+        let path = [dir.join(format!("{asm}.dll")), refs.join(format!("{asm}.dll"))].into_iter().find(|p| p.exists())?;
+        Some(input(&path))
+    };
+    let loaded = load(vec![Input { name: "Features.exe".into(), bytes: bytes.clone() }], &mut resolve).expect("fixture");
+    let p = &loaded.program;
+    let main = p.entry_point.expect("Main");
+    let body = p.methods[main].body.as_ref().expect("body");
+    let callee = |i: u32| match body.instrs[i as usize] {
+        Instr::Call(r) => p.methods[p.method_refs[r].method].name.clone(),
+        ref other => format!("{other:?}"),
+    };
+    // `switch (a)` over cases 0-4: each entry is the call in its case.
+    assert_eq!(body.switches.len(), 1);
+    assert_eq!(body.switches[0].iter().map(|&t| callee(t)).collect::<Vec<_>>(), ["One", "Two", "Three", "Four", "Five"]);
+    // `if (a >= 3) Then(); else Else();` is `blt` to the call of Else.
+    let blt = body.instrs.iter().find_map(|i| match i {
+        Instr::BrCmp(t) => Some(*t),
+        _ => None,
+    });
+    assert_eq!(blt.map(callee).as_deref(), Some("Else"));
+    // The catch (`pop` of the exception, then Recover), the filter's block, its handler and the
+    // finally (Cleanup).
+    assert_eq!(body.handlers.len(), 4, "{:?}", body.handlers);
+    let after = |h: u32| callee(h + 1);
+    assert_eq!(after(body.handlers[0]), "Recover");
+    assert!(body.handlers.iter().any(|&h| callee(h) == "Cleanup"), "{:?}", body.handlers);
+    assert!(body.handlers.iter().any(|&h| after(h) == "Filtered"), "{:?}", body.handlers);
+    // The first entry of the table (a 5-target `switch`) moved one byte into the call it names.
+    let at = bytes.windows(5).position(|w| w == [0x45, 5, 0, 0, 0]).expect("the switch") + 5;
+    let mut bad = bytes.clone();
+    let first = i32::from_le_bytes(bad[at..at + 4].try_into().expect("4 bytes")) + 1;
+    bad[at..at + 4].copy_from_slice(&first.to_le_bytes());
+    let e = load(vec![Input { name: "Features.exe".into(), bytes: bad }], &mut resolve).expect_err("rejected")[0].to_string();
+    assert!(e.starts_with("Features.exe: ") && e.contains("is not the start of an instruction"), "{e}");
+}
+
+/// Instructions kept for their stack effect that name a type keep it (`Instr::TypeOp`): mscorlib
+/// has every kind, and `ArrayPoolEventSource.BufferRented`'s `sizeof` names `EventSource.EventData`.
+#[test]
+fn type_operands_of_stack_instructions_are_kept() {
+    use aotsim::il::{Instr, SimpleOp};
+    let loaded = load(vec![input(&calibration().join("assemblies/mscorlib.dll"))], &mut |_| None).expect("mscorlib");
+    let p = &loaded.program;
+    let mut kinds = std::collections::BTreeMap::new();
+    for (_, m) in p.methods.iter() {
+        for ins in m.body.iter().flat_map(|b| &b.instrs) {
+            if let Instr::TypeOp(op, _) = ins {
+                *kinds.entry(op.mnemonic()).or_insert(0) += 1;
+            }
+        }
+    }
+    for op in [SimpleOp::LdInd, SimpleOp::StInd, SimpleOp::LdElem, SimpleOp::StElem, SimpleOp::LdConst] {
+        assert!(kinds.get(op.mnemonic()).is_some_and(|&n| n > 0), "{op:?}: {kinds:?}");
+    }
+    let source = p.names().types_named("System.Buffers.ArrayPoolEventSource");
+    let rented = source.iter().flat_map(|&t| p.types[t].methods.iter().copied()).find(|&m| p.methods[m].name == "BufferRented");
+    let body = p.methods[rented.expect("BufferRented")].body.as_ref().expect("body");
+    let sized = body.instrs.iter().find_map(|i| match i {
+        Instr::TypeOp(SimpleOp::LdConst, t) => p.sig_def(*t),
+        _ => None,
+    });
+    assert_eq!(sized.map(|t| p.types[t].name.as_str()), Some("EventData"));
+}

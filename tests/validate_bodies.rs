@@ -2,7 +2,7 @@
 //! range come back alone, the body rules and the cross-assembly references are found in either
 //! half of the methods.
 
-use aotsim::il::{EntityId, Instr, MethodId, MethodRefId, Program, ProgramData, TypeRefId, TypeSig};
+use aotsim::il::{EntityId, Instr, MethodId, MethodRefId, Program, ProgramData, SimpleOp, TypeRefId, TypeSig};
 
 const SRC: &str = r#"
 assembly Lib {
@@ -91,4 +91,38 @@ fn repeated_interned_entries_are_rejected_by_table() {
     assert_eq!(errs, vec![format!("strings: entry {} repeats an earlier entry", aotsim::il::StringId::new(s.index() + 1))]);
 
     assert!(errors(data()).is_empty());
+}
+
+/// `switch` tables and handler starts are checked like branch targets: a table the body does not
+/// have, a table entry or a handler past the end are errors naming the instruction.
+#[test]
+fn switch_tables_and_handlers_must_lie_in_the_body() {
+    let mut d = data();
+    let m = method(&d, "Main");
+    let body = d.methods[m].body.as_mut().expect("body");
+    body.instrs.insert(0, Instr::Switch(1));
+    body.instrs.insert(0, Instr::Switch(0));
+    body.switches = vec![vec![1, 40]];
+    body.handlers = vec![2, 77];
+    let errs = errors(d);
+    assert!(errs.iter().any(|e| e.contains("instruction 0") && e.contains("switches to 40, past the end")), "{errs:?}");
+    assert!(errs.iter().any(|e| e.contains("instruction 1") && e.contains("uses switch table 1, but the body has 1")), "{errs:?}");
+    assert!(errs.iter().any(|e| e.contains("an exception handler") && e.contains("begins at 77")), "{errs:?}");
+    assert_eq!(errs.len(), 3, "{errs:?}");
+}
+
+/// An instruction with a type operand must be one that has one (`ldobj`, `sizeof`, …): a
+/// `TypeOp` of an op without a typed form is an error, and its type is checked like any operand.
+#[test]
+fn type_operands_belong_to_typed_instructions() {
+    let mut d = data();
+    let m = method(&d, "Main");
+    let mvar = d.type_refs.push(TypeSig::MVar(0));
+    let object = d.type_refs.iter().find(|(_, s)| matches!(s, TypeSig::Def(_))).map(|(id, _)| id).expect("a type");
+    let body = d.methods[m].body.as_mut().expect("body");
+    body.instrs.insert(0, Instr::TypeOp(SimpleOp::LdConst, mvar));
+    body.instrs.insert(0, Instr::TypeOp(SimpleOp::Binary, object));
+    let errs = errors(d);
+    assert!(errs.iter().any(|e| e.contains("instruction 0") && e.contains("binop takes no type operand")), "{errs:?}");
+    assert!(errs.iter().any(|e| e.contains("instruction 1") && e.contains("uses generic parameter !!0")), "{errs:?}");
 }

@@ -395,6 +395,8 @@ struct Scratch {
     starts: Vec<(u32, u32)>,
     /// (instruction index, target IL offset, IL offset of the branch).
     branches: Vec<(usize, i64, u32)>,
+    /// The `switch` tables, by IL offset until bound, then by instruction index.
+    switches: Vec<Vec<u32>>,
 }
 
 /// The second core's share of reading: the names of every module's members, then the method
@@ -451,6 +453,9 @@ struct DecodedBody {
     /// Instructions decoded, prefixes included.
     n_raw: u32,
     instrs: Vec<Instr>,
+    /// [`Body::switches`] and [`Body::handlers`].
+    switches: Vec<Vec<u32>>,
+    handlers: Vec<u32>,
     /// Its locals (empty until [`BodyDecoder::finish`]).
     locals: Vec<TypeRefId>,
     /// This body's entries in its chunk's `pending`: every token-naming instruction, then, once
@@ -656,12 +661,24 @@ impl<'m, 'a> BodyDecoder<'m, 'a> {
         let n_args = arg_count(md, md.table(tid::METHOD_DEF).get(row, 4)).map_err(|b| err(Bad::row("MethodDef", row, b.cause)))?;
         let first_pending = pending.len() as u32;
         let mut counts = [0u16; OP_GROUPS.len()];
-        let (Scratch { instrs, starts, branches }, own) = (&mut *s, self.own(m));
+        let (Scratch { instrs, starts, branches, switches }, own) = (&mut *s, self.own(m));
         instrs.clear();
         starts.clear();
         branches.clear();
-        let mut plain = Plain { out: instrs, starts, branches, pending, own: &own, code_len: body.code.len(), n_args, n_locals };
+        switches.clear();
+        let mut plain = Plain { out: instrs, starts, branches, switches, pending, own: &own, code: body.code, n_args, n_locals };
         let n_raw = plain.run(body.code, self.want_features.then_some(&mut counts)).map_err(|(o, c)| at_body(o, c))?;
+        // Handlers and filters begin where control enters when an exception is thrown.
+        let handlers = body
+            .clauses
+            .iter()
+            .flat_map(|c| std::iter::once(c.handler_offset).chain((c.flags & 1 != 0).then_some(c.class_or_filter)))
+            .map(|at| {
+                plain.index_of(at).ok_or_else(|| {
+                    at_body(at, format!("an exception handler begins at IL_{at:04x}, which is not the start of an instruction"))
+                })
+            })
+            .collect::<Result<Vec<u32>, Error>>()?;
         let features = self.want_features.then(|| {
             let mt = md.table(tid::METHOD_DEF);
             let (impl_flags, flags) = (mt.get(row, 1), mt.get(row, 2));
@@ -683,6 +700,8 @@ impl<'m, 'a> BodyDecoder<'m, 'a> {
             locals_token: body.locals_token,
             n_raw,
             instrs: s.instrs.as_slice().to_vec(),
+            switches: std::mem::take(&mut s.switches),
+            handlers,
             locals: Vec::new(),
             pending: first_pending..pending.len() as u32,
             features,
@@ -854,7 +873,11 @@ impl OwnRefs<'_, '_> {
                 }
                 Some(Ok(field_instr(op, FieldRefId::new((self.field_ref_base + row - 1) as usize))))
             }
-            (0x74 | 0x75 | 0x79 | 0x8c | 0x8d | 0xa5 | 0xfe15 | 0xfe16 | 0xd0, tid::TYPE_DEF) => {
+            (
+                0x74 | 0x75 | 0x79 | 0x8c | 0x8d | 0xa5 | 0xfe15 | 0xfe16 | 0x70 | 0x71 | 0x81 | 0x8f | 0xa3 | 0xa4 | 0xc2 | 0xc6 | 0xfe1c
+                | 0xd0,
+                tid::TYPE_DEF,
+            ) => {
                 if !self.md.table(tid::TYPE_DEF).has(row) {
                     return Some(Err(format!("type token 0x{tok:08x} names no row")));
                 }
@@ -965,7 +988,9 @@ impl Tables {
                 Instr::Stack { pops, pushes }
             }
             0x72 => return Ok(None),
-            0x74 | 0x75 | 0x79 | 0x8c | 0x8d | 0xa5 | 0xfe15 | 0xfe16 => type_instr(op, ty()?),
+            0x74 | 0x75 | 0x79 | 0x8c | 0x8d | 0xa5 | 0xfe15 | 0xfe16 | 0x70 | 0x71 | 0x81 | 0x8f | 0xa3 | 0xa4 | 0xc2 | 0xc6 | 0xfe1c => {
+                type_instr(op, ty()?)
+            }
             0x7b..=0x80 => match (field()?, op) {
                 (Some(f), _) => field_instr(op, f),
                 (None, 0x7b | 0x7c) => Instr::Op(S::Unary),
@@ -1015,10 +1040,18 @@ fn field_instr(op: u16, f: FieldRefId) -> Instr {
     }
 }
 
-/// The instruction of opcode `op` (a cast, `box`, `unbox`, `newarr`, `initobj`, `constrained.`
-/// or `ldtoken`) naming type `t`.
+/// The instruction of opcode `op` (a cast, `box`, `unbox`, `newarr`, `initobj`, `constrained.`,
+/// `ldtoken`, or one kept for its stack effect and the type it names, [`Instr::TypeOp`]: `cpobj`,
+/// `ldobj`, `stobj`, `ldelema`, `ldelem`, `stelem`, `refanyval`, `mkrefany`, `sizeof`) naming
+/// type `t`.
 fn type_instr(op: u16, t: TypeRefId) -> Instr {
     match op {
+        0x70 | 0x81 => Instr::TypeOp(SimpleOp::StInd, t),
+        0x71 => Instr::TypeOp(SimpleOp::LdInd, t),
+        0x8f | 0xa3 => Instr::TypeOp(SimpleOp::LdElem, t),
+        0xa4 => Instr::TypeOp(SimpleOp::StElem, t),
+        0xc2 | 0xc6 => Instr::TypeOp(SimpleOp::Unary, t),
+        0xfe1c => Instr::TypeOp(SimpleOp::LdConst, t),
         0x74 => Instr::CastClass(t),
         0x75 => Instr::IsInst(t),
         0x79 | 0xa5 => Instr::UnboxAny(t),
@@ -1048,20 +1081,19 @@ fn plain_op(op: u16, int: i64) -> Option<Instr> {
         0x14 => Instr::LdNull,
         0x15..=0x1e => Instr::LdcI4(i32::from(op as i16 - 0x16)),
         0x1f | 0x20 => Instr::LdcI4(int as i32),
-        0x21..=0x23 | 0xfe00 | 0xfe1c => Instr::Op(S::LdConst),
+        0x21..=0x23 | 0xfe00 => Instr::Op(S::LdConst),
         0x25 => Instr::Dup,
         0x26 => Instr::Pop,
         0x27 => Instr::Stack { pops: 0, pushes: 0 },
         0x2a => Instr::Ret,
-        0x45 => Instr::Stack { pops: 1, pushes: 0 },
-        0x46..=0x50 | 0x71 => Instr::Op(S::LdInd),
-        0x51..=0x57 | 0xdf | 0x81 | 0x70 => Instr::Op(S::StInd),
+        0x46..=0x50 => Instr::Op(S::LdInd),
+        0x51..=0x57 | 0xdf => Instr::Op(S::StInd),
         0x58..=0x64 | 0xd6..=0xdb | 0xfe01..=0xfe05 => Instr::Op(S::Binary),
-        0x65..=0x6e | 0x76 | 0x82..=0x8b | 0xb3..=0xba | 0xc2 | 0xc3 | 0xc6 | 0xd1..=0xd5 | 0xe0 | 0xfe0f | 0xfe1d => Instr::Op(S::Unary),
+        0x65..=0x6e | 0x76 | 0x82..=0x8b | 0xb3..=0xba | 0xc3 | 0xd1..=0xd5 | 0xe0 | 0xfe0f | 0xfe1d => Instr::Op(S::Unary),
         0x7a => Instr::Throw,
         0x8e => Instr::Op(S::LdLen),
-        0x8f..=0x9a | 0xa3 => Instr::Op(S::LdElem),
-        0x9b..=0xa2 | 0xa4 => Instr::Op(S::StElem),
+        0x90..=0x9a => Instr::Op(S::LdElem),
+        0x9b..=0xa2 => Instr::Op(S::StElem),
         0xdc | 0xfe1a => Instr::Stack { pops: 0, pushes: 0 },
         0xfe11 => Instr::Stack { pops: 1, pushes: 0 },
         0xfe17 | 0xfe18 => Instr::Stack { pops: 3, pushes: 0 },
@@ -1097,9 +1129,11 @@ struct Plain<'x, 'o, 'm, 'a> {
     starts: &'x mut Vec<(u32, u32)>,
     /// (instruction index, target IL offset, IL offset of the branch).
     branches: &'x mut Vec<(usize, i64, u32)>,
+    /// The `switch` tables: IL offsets until [`Plain::bind_branches`], then instruction indexes.
+    switches: &'x mut Vec<Vec<u32>>,
     pending: &'x mut Vec<Pending>,
     own: &'o OwnRefs<'m, 'a>,
-    code_len: usize,
+    code: &'x [u8],
     n_args: usize,
     n_locals: usize,
 }
@@ -1107,8 +1141,8 @@ struct Plain<'x, 'o, 'm, 'a> {
 impl Plain<'_, '_, '_, '_> {
     #[inline(always)]
     fn push(&mut self, ri: &RawInstr) -> Result<(), (u32, String)> {
-        let Plain { out, starts, branches, pending, own, code_len, .. } = self;
-        let code_len = *code_len;
+        let Plain { out, starts, branches, switches, pending, own, code, .. } = self;
+        let code_len = code.len();
         let at = ri.offset;
         // Prefixes too: a branch may target one.
         starts.push((at, out.len() as u32));
@@ -1119,7 +1153,29 @@ impl Plain<'_, '_, '_, '_> {
         let ins = match plain_op(ri.op, int) {
             Some(ins) => ins,
             None => match ri.op {
-                0x28 | 0x29 | 0x6f | 0x72..=0x75 | 0x79 | 0x7b..=0x80 | 0x8c | 0x8d | 0xa5 | 0xd0 | 0xfe06 | 0xfe07 | 0xfe15 | 0xfe16 => {
+                0x28
+                | 0x29
+                | 0x6f
+                | 0x72..=0x75
+                | 0x79
+                | 0x7b..=0x80
+                | 0x8c
+                | 0x8d
+                | 0xa5
+                | 0xd0
+                | 0xfe06
+                | 0xfe07
+                | 0xfe15
+                | 0xfe16
+                | 0x70
+                | 0x71
+                | 0x81
+                | 0x8f
+                | 0xa3
+                | 0xa4
+                | 0xc2
+                | 0xc6
+                | 0xfe1c => {
                     let Operand::Token(token) = ri.operand else { unreachable!("these opcodes take a token") };
                     match own.lower(ri.op, token) {
                         Some(lowered) => lowered.map_err(|cause| (at, cause))?,
@@ -1143,7 +1199,17 @@ impl Plain<'_, '_, '_, '_> {
                     if t < 0 || t >= code_len as i64 {
                         return Err((at, format!("branch to IL_{t:04x}, outside the code")));
                     }
-                    Instr::Op(SimpleOp::Compare)
+                    branches.push((out.len(), t, at));
+                    Instr::BrCmp(0)
+                }
+                0x45 => {
+                    // `decode_one` checked that the table and its targets lie in the code.
+                    let Operand::Switch(count) = ri.operand else { unreachable!("switch takes a table") };
+                    let table = &code[at as usize + 5..][..count as usize * 4];
+                    let base = at as i64 + 5 + table.len() as i64;
+                    let targets = table.chunks_exact(4).map(|b| (base + i64::from(i32::from_le_bytes([b[0], b[1], b[2], b[3]]))) as u32);
+                    switches.push(targets.collect());
+                    Instr::Switch(switches.len() as u32 - 1)
                 }
                 0xfe12 | 0xfe13 | 0xfe14 | 0xfe19 | 0xfe1e => return Ok(()), // prefixes
                 op => return Err((at, format!("opcode 0x{op:x} has no lowering"))),
@@ -1193,7 +1259,21 @@ impl Plain<'_, '_, '_, '_> {
         Ok(n)
     }
 
+    /// The index of the instruction that starts at IL offset `at`, if one does.
+    fn index_of(&self, at: u32) -> Option<u32> {
+        let idx = self.starts.binary_search_by_key(&at, |s| s.0).ok()?;
+        Some(self.starts[idx].1).filter(|&i| (i as usize) < self.out.len())
+    }
+
     fn bind_branches(&mut self) -> Result<(), (u32, String)> {
+        let tables = std::mem::take(self.switches);
+        for table in tables {
+            let bound = table
+                .iter()
+                .map(|&t| self.index_of(t).ok_or_else(|| (t, format!("switch target IL_{t:04x} is not the start of an instruction"))));
+            let bound = bound.collect::<Result<Vec<u32>, _>>()?;
+            self.switches.push(bound);
+        }
         let Plain { out, starts, branches, .. } = self;
         for &(i, target, at) in branches.iter() {
             let idx = starts
@@ -1206,6 +1286,7 @@ impl Plain<'_, '_, '_, '_> {
             out[i] = match out[i] {
                 Instr::BrFalse(_) => Instr::BrFalse(to),
                 Instr::BrTrue(_) => Instr::BrTrue(to),
+                Instr::BrCmp(_) => Instr::BrCmp(to),
                 _ => Instr::Br(to),
             };
         }
@@ -2213,7 +2294,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
             }
             let md_ = self.b.method_mut(d.id);
             md_.il_size = d.il_size;
-            md_.body = Some(Body { locals: d.locals, instrs });
+            md_.body = Some(Body { locals: d.locals, instrs, switches: d.switches, handlers: d.handlers });
         }
         Ok(())
     }

@@ -264,7 +264,7 @@ impl Gen {
             depth,
         };
         // The ctor calls the base ctor first.
-        self.b.method_mut(ctor).body = Some(Body { locals: Vec::new(), instrs: Vec::new() });
+        self.b.method_mut(ctor).body = Some(Body::default());
         let base_ctor_ref = self.b.method_ref(MethodRef { owner: base_sig, method: base_ctor, generic_args: Vec::new() });
         self.b.method_mut(ctor).body.as_mut().expect("just set").instrs = vec![Instr::LdArg(0), Instr::Call(base_ctor_ref)];
         // Override some inherited virtuals.
@@ -377,7 +377,7 @@ impl Gen {
             self.edge_into(&mut instrs, c, true);
         }
         instrs.push(Instr::Ret);
-        self.b.method_mut(main).body = Some(Body { locals: Vec::new(), instrs });
+        self.b.method_mut(main).body = Some(Body::new(Vec::new(), instrs));
     }
 
     /// Emits an edge-creating instruction sequence towards class `c`.
@@ -436,6 +436,7 @@ impl Gen {
         let n_classes = self.classes.len();
         for (m, kind) in bodies {
             let mut instrs = self.b.data().methods[m].body.as_ref().map(|b| b.instrs.clone()).unwrap_or_default();
+            let (mut switches, mut handlers) = (Vec::new(), Vec::new());
             if kind == 1 && n_classes > 0 {
                 let owner_asm = self.class_asm_of(m);
                 for _ in 0..(3 + self.rng.below(4)) {
@@ -461,6 +462,25 @@ impl Gen {
                     let at = instrs.len() as u32 + 3;
                     instrs.extend([Instr::LdStr(s), Instr::BrTrue(at), Instr::Op(SimpleOp::Nop)]);
                 }
+                if self.cfg.features && self.rng.chance(20) {
+                    // A `switch` and a compare-and-branch that each skip a `nop`, a handler that
+                    // begins at the second, and a `sizeof` of a class.
+                    let c = self.pick_class(owner_asm);
+                    let sized = self.b.type_ref(TypeSig::Def(self.classes[c].id));
+                    instrs.extend([Instr::TypeOp(SimpleOp::LdConst, sized), Instr::Pop]);
+                    let at = instrs.len() as u32;
+                    switches.push(vec![at + 3]);
+                    handlers.push(at + 6);
+                    instrs.extend([
+                        Instr::LdcI4(0),
+                        Instr::Switch(switches.len() as u32 - 1),
+                        Instr::Op(SimpleOp::Nop),
+                        Instr::LdcI4(1),
+                        Instr::LdcI4(2),
+                        Instr::BrCmp(at + 7),
+                        Instr::Op(SimpleOp::Nop),
+                    ]);
+                }
             }
             let ret = self.b.data().methods[m].ret;
             if ret != self.void {
@@ -469,7 +489,7 @@ impl Gen {
             instrs.push(Instr::Ret);
             let il_size = instrs.iter().map(Instr::encoded_size).sum();
             let md = self.b.method_mut(m);
-            md.body = Some(Body { locals: Vec::new(), instrs });
+            md.body = Some(Body { locals: Vec::new(), instrs, switches, handlers });
             md.il_size = il_size;
         }
         for m in self.b.data().methods.ids().collect::<Vec<_>>() {
@@ -477,7 +497,7 @@ impl Gen {
             if md.body.is_none() && !md.flags.is_abstract {
                 let instrs = if md.ret == self.void { vec![Instr::Ret] } else { vec![Instr::LdcI4(0), Instr::Ret] };
                 self.b.method_mut(m).il_size = instrs.iter().map(Instr::encoded_size).sum();
-                self.b.method_mut(m).body = Some(Body { locals: Vec::new(), instrs });
+                self.b.method_mut(m).body = Some(Body::new(Vec::new(), instrs));
             }
         }
     }

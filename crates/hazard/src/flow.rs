@@ -137,16 +137,17 @@ pub fn run(p: &Program, m: MethodId, body: &Body, src: &dyn Sources, visit: &mut
     if n == 0 {
         return Vec::new();
     }
-    // Block leaders: the entry, branch targets, and what follows a branch or a block end.
+    // Block leaders: the entry, handlers, branch and `switch` targets, and what follows a
+    // branch, a `switch` or a block end.
     let mut leader = vec![false; n];
     leader[0] = true;
-    for (i, ins) in body.instrs.iter().enumerate() {
-        if let Some(t) = ins.branch_target() {
-            if (t as usize) < n {
-                leader[t as usize] = true;
-            }
+    for t in body.targets() {
+        if (t as usize) < n {
+            leader[t as usize] = true;
         }
-        if (ins.branch_target().is_some() || ins.ends_block()) && i + 1 < n {
+    }
+    for (i, ins) in body.instrs.iter().enumerate() {
+        if (ins.branch_target().is_some() || matches!(ins, Instr::Switch(_)) || ins.ends_block()) && i + 1 < n {
             leader[i + 1] = true;
         }
     }
@@ -172,8 +173,8 @@ pub fn run(p: &Program, m: MethodId, body: &Body, src: &dyn Sources, visit: &mut
         }
         loop {
             let Some(start) = work.pop() else {
-                // Blocks no known edge reaches (the targets of branches the model does not keep,
-                // exception handlers) start from nothing known, and flow on from there.
+                // Blocks no edge reaches (exception handlers, dead code) start from nothing
+                // known, and flow on from there.
                 match (reporting, (0..n).find(|&l| leader[l] && entry[l].is_none())) {
                     (false, Some(l)) => {
                         entry[l] = Some(unknown_state.clone());
@@ -294,17 +295,10 @@ pub fn run(p: &Program, m: MethodId, body: &Body, src: &dyn Sources, visit: &mut
                         st.stack.extend(std::iter::repeat_n(Val::Unknown, pushes));
                     }
                 }
-                // Successors.
-                let mut succ: [Option<usize>; 2] = [None, None];
-                if let Some(t) = ins.branch_target() {
-                    succ[0] = Some(t as usize).filter(|&t| t < n);
-                }
+                // Successors: the next instruction is one only when it starts a block.
                 let falls = !ins.ends_block();
-                if falls && i + 1 < n && leader[i + 1] {
-                    succ[1] = Some(i + 1);
-                }
                 if !reporting {
-                    for s in succ.into_iter().flatten() {
+                    for s in body.successors(i).filter(|&s| s != i + 1 || leader[s]) {
                         let changed = match &mut entry[s] {
                             Some(e) => e.join_from(&st),
                             slot @ None => {

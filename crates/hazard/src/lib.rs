@@ -16,7 +16,7 @@
 //! #     let void = b.type_ref(aotsim_il::TypeSig::Prim(aotsim_il::Prim::Void));
 //! #     let main = b.add_method(ty, "Main", void);
 //! #     b.method_mut(main).flags.is_static = true;
-//! #     b.method_mut(main).body = Some(aotsim_il::Body { locals: vec![], instrs: vec![aotsim_il::Instr::Ret] });
+//! #     b.method_mut(main).body = Some(aotsim_il::Body::new(vec![], vec![aotsim_il::Instr::Ret]));
 //! #     b.set_entry_point(main);
 //! #     b.finish().unwrap()
 //! # }

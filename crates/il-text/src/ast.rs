@@ -160,6 +160,8 @@ pub(crate) enum InstrAst {
     TokenField(FieldRefAst),
     Str(String),
     Branch(&'static str, String),
+    /// `switch (L1, L2, …)`.
+    Switch(Vec<String>),
     /// An instruction without a reference operand, already final.
     Plain(aotsim_il::Instr),
 }
@@ -169,4 +171,6 @@ pub(crate) struct BodyAst {
     pub locals: Vec<TyAst>,
     pub instrs: Vec<(InstrAst, Pos)>,
     pub labels: Vec<(String, usize, Pos)>,
+    /// `handlers (L1, …)`: where exception handlers begin.
+    pub handlers: Vec<(String, Pos)>,
 }

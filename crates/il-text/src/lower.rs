@@ -615,16 +615,35 @@ impl Lowerer {
             let r = self.resolve_type(l, scope, from);
             locals.push(self.report(r)?);
         }
-        let mut instrs = Vec::with_capacity(b.instrs.len());
+        let n = b.instrs.len();
+        let mut instrs = Vec::with_capacity(n);
+        let mut switches = Vec::new();
         let mut ok = true;
         for (ins, pos) in &b.instrs {
-            let r = self.lower_instr(ins, *pos, scope, from, &labels, b.instrs.len());
+            let r = match ins {
+                InstrAst::Switch(table) => {
+                    let table: R<Vec<u32>> = table.iter().map(|l| label_index(&labels, l, *pos, n)).collect();
+                    table.map(|t| {
+                        switches.push(t);
+                        Instr::Switch(switches.len() as u32 - 1)
+                    })
+                }
+                _ => self.lower_instr(ins, *pos, scope, from, &labels, n),
+            };
             match self.report(r) {
                 Some(i) => instrs.push(i),
                 None => ok = false,
             }
         }
-        ok.then_some(Body { locals, instrs })
+        let mut handlers = Vec::new();
+        for (l, pos) in &b.handlers {
+            let r = label_index(&labels, l, *pos, n);
+            match self.report(r) {
+                Some(h) => handlers.push(h),
+                None => ok = false,
+            }
+        }
+        ok.then_some(Body { locals, instrs, switches, handlers })
     }
 
     fn lower_instr(
@@ -669,6 +688,13 @@ impl Lowerer {
                     "castclass" => Instr::CastClass(t),
                     "isinst" => Instr::IsInst(t),
                     "initobj" => Instr::InitObj(t),
+                    "unbox" => Instr::UnboxAny(t),
+                    "ldobj" => Instr::TypeOp(SimpleOp::LdInd, t),
+                    "stobj" | "cpobj" => Instr::TypeOp(SimpleOp::StInd, t),
+                    "ldelema" | "ldelem.any" => Instr::TypeOp(SimpleOp::LdElem, t),
+                    "stelem.any" => Instr::TypeOp(SimpleOp::StElem, t),
+                    "sizeof" => Instr::TypeOp(SimpleOp::LdConst, t),
+                    "mkrefany" | "refanyval" => Instr::TypeOp(SimpleOp::Unary, t),
                     "ldtoken" => Instr::LdToken(Token::Type(t)),
                     _ => Instr::Constrained(t),
                 }
@@ -676,19 +702,27 @@ impl Lowerer {
             InstrAst::TokenMethod(r) => Instr::LdToken(Token::Method(self.resolve_method_ref(r, scope, from)?)),
             InstrAst::TokenField(r) => Instr::LdToken(Token::Field(self.resolve_field_ref(r, scope, from)?)),
             InstrAst::Branch(op, label) => {
-                let Some(&target) = labels.get(label.as_str()) else {
-                    return Err(ParseError::at(pos, format!("unknown label {label}")));
-                };
-                if target >= n {
-                    return Err(ParseError::at(pos, format!("label {label} is at the end of the body, with no instruction after it")));
-                }
-                let t = target as u32;
+                let t = label_index(labels, label, pos, n)?;
                 match *op {
                     "br" => Instr::Br(t),
                     "brtrue" => Instr::BrTrue(t),
+                    "bcmp" => Instr::BrCmp(t),
                     _ => Instr::BrFalse(t),
                 }
             }
+            InstrAst::Switch(_) => unreachable!("lower_body lowers switch tables"),
         })
     }
+}
+
+/// The instruction index of `label` in a body of `n` instructions: it must be defined and have
+/// an instruction after it.
+fn label_index(labels: &HashMap<&str, usize>, label: &str, pos: Pos, n: usize) -> R<u32> {
+    let Some(&target) = labels.get(label) else {
+        return Err(ParseError::at(pos, format!("unknown label {label}")));
+    };
+    if target >= n {
+        return Err(ParseError::at(pos, format!("label {label} is at the end of the body, with no instruction after it")));
+    }
+    Ok(target as u32)
 }

@@ -629,6 +629,13 @@ impl Parser {
                 }
             }
         }
+        let mut handlers = Vec::new();
+        if self.eat_word("handlers") {
+            self.expect_punct("(")?;
+            for label in self.labels()? {
+                handlers.push(label);
+            }
+        }
         let mut instrs = Vec::new();
         let mut labels = Vec::new();
         loop {
@@ -666,14 +673,53 @@ impl Parser {
             let ins = self.instr(&op, pos)?;
             instrs.push((ins, pos));
         }
-        Ok(BodyAst { locals, instrs, labels })
+        Ok(BodyAst { locals, instrs, labels, handlers })
+    }
+
+    /// Labels separated by commas up to a closing `)` (the `(` already read).
+    fn labels(&mut self) -> PResult<Vec<(String, Pos)>> {
+        let mut out = Vec::new();
+        if self.eat_punct(")") {
+            return Ok(out);
+        }
+        loop {
+            let pos = self.pos();
+            out.push((self.part("a label")?.text, pos));
+            if self.eat_punct(")") {
+                return Ok(out);
+            }
+            self.expect_punct(",")?;
+        }
     }
 
     fn instr(&mut self, op: &str, pos: Pos) -> PResult<InstrAst> {
         const METHOD_OPS: [&str; 5] = ["call", "callvirt", "newobj", "ldftn", "ldvirtftn"];
         const FIELD_OPS: [&str; 6] = ["ldfld", "ldflda", "stfld", "ldsfld", "ldsflda", "stsfld"];
-        const TYPE_OPS: [&str; 8] = ["box", "unbox.any", "newarr", "castclass", "isinst", "initobj", "constrained.", "constrained"];
+        const TYPE_OPS: [&str; 18] = [
+            "box",
+            "unbox.any",
+            "newarr",
+            "castclass",
+            "isinst",
+            "initobj",
+            "constrained.",
+            "constrained",
+            // Kept for their stack effect and the type they name (`Instr::TypeOp`).
+            "ldobj",
+            "stobj",
+            "cpobj",
+            "ldelema",
+            "ldelem.any",
+            "stelem.any",
+            "sizeof",
+            "mkrefany",
+            "refanyval",
+            "unbox",
+        ];
         const BRANCH_OPS: [&str; 3] = ["br", "brtrue", "brfalse"];
+        // Compare-and-branch: the model keeps the target, not the comparison.
+        const COMPARE_BRANCH_OPS: [&str; 11] =
+            ["bcmp", "beq", "bne.un", "bge", "bge.un", "bgt", "bgt.un", "ble", "ble.un", "blt", "blt.un"];
         if let Some(k) = METHOD_OPS.iter().find(|k| **k == op) {
             return Ok(InstrAst::Method(k, self.method_ref()?));
         }
@@ -687,6 +733,17 @@ impl Parser {
         if let Some(k) = BRANCH_OPS.iter().find(|k| **k == op) {
             let label = self.part("a label")?.text;
             return Ok(InstrAst::Branch(k, label));
+        }
+        if COMPARE_BRANCH_OPS.contains(&op) {
+            let label = self.part("a label")?.text;
+            return Ok(InstrAst::Branch("bcmp", label));
+        }
+        if op == "switch" {
+            self.expect_punct("(")?;
+            return Ok(InstrAst::Switch(self.labels()?.into_iter().map(|(l, _)| l).collect()));
+        }
+        if op == "cmp" {
+            return Err(ParseError::at(pos, "`cmp` takes a target now: write `bcmp LABEL` (or `beq`, `blt`, … LABEL)"));
         }
         let short = |prefix: &str| op.strip_prefix(prefix).and_then(|n| n.parse::<u16>().ok()).filter(|n| *n <= 3);
         let plain = match op {

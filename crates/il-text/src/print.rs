@@ -386,21 +386,26 @@ impl Printer<'_> {
             }
             self.out.push_str(")\n");
         }
-        let targets: BTreeSet<u32> = body.instrs.iter().filter_map(Instr::branch_target).collect();
+        if !body.handlers.is_empty() {
+            indent(&mut self.out, level + 1);
+            let labels: Vec<String> = body.handlers.iter().map(|h| format!("IL_{h}")).collect();
+            let _ = writeln!(self.out, "handlers ({})", labels.join(", "));
+        }
+        let targets: BTreeSet<u32> = body.targets().collect();
         for (i, ins) in body.instrs.iter().enumerate() {
             if targets.contains(&(i as u32)) {
                 indent(&mut self.out, level);
                 let _ = writeln!(self.out, "  IL_{i}:");
             }
             indent(&mut self.out, level + 1);
-            self.instr(ins, t, m);
+            self.instr(ins, &body.switches, t, m);
             self.out.push('\n');
         }
         indent(&mut self.out, level);
         self.out.push_str("}\n");
     }
 
-    fn instr(&mut self, ins: &Instr, t: TypeId, m: MethodId) {
+    fn instr(&mut self, ins: &Instr, switches: &[Vec<u32>], t: TypeId, m: MethodId) {
         let o = |s: &mut Self, w: &str| s.out.push_str(w);
         match *ins {
             Instr::Call(r) => {
@@ -453,8 +458,13 @@ impl Printer<'_> {
             | Instr::CastClass(ty)
             | Instr::IsInst(ty)
             | Instr::InitObj(ty)
-            | Instr::Constrained(ty) => {
+            | Instr::Constrained(ty)
+            | Instr::TypeOp(_, ty) => {
                 let w = match ins {
+                    Instr::TypeOp(s, _) => {
+                        o(self, s.typed_mnemonic().unwrap_or("stack"));
+                        " "
+                    }
                     Instr::Box(_) => "box ",
                     Instr::UnboxAny(_) => "unbox.any ",
                     Instr::NewArr(_) => "newarr ",
@@ -494,6 +504,14 @@ impl Printer<'_> {
             }
             Instr::BrFalse(x) => {
                 let _ = write!(self.out, "brfalse IL_{x}");
+            }
+            Instr::BrCmp(x) => {
+                let _ = write!(self.out, "bcmp IL_{x}");
+            }
+            Instr::Switch(k) => {
+                let table = switches.get(k as usize).map_or(&[][..], Vec::as_slice);
+                let labels: Vec<String> = table.iter().map(|x| format!("IL_{x}")).collect();
+                let _ = write!(self.out, "switch ({})", labels.join(", "));
             }
             Instr::Ret => o(self, "ret"),
             Instr::Throw => o(self, "throw"),

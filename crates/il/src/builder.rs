@@ -117,7 +117,7 @@ impl Interner {
 /// let void = b.type_ref(TypeSig::Prim(Prim::Void));
 /// let main = b.add_method(program_ty, "Main", void);
 /// b.method_mut(main).flags.is_static = true;
-/// b.method_mut(main).body = Some(Body { locals: vec![], instrs: vec![Instr::Ret] });
+/// b.method_mut(main).body = Some(Body::new(vec![], vec![Instr::Ret]));
 /// b.set_entry_point(main);
 /// let program = b.finish().unwrap();
 /// assert_eq!(program.method_name(main), "App.Program::Main()");

@@ -240,6 +240,46 @@ pub struct Body {
     pub locals: Vec<TypeRefId>,
     /// Instructions in IL order; branch targets are indexes into this list.
     pub instrs: Vec<Instr>,
+    /// The target tables of the body's `switch` instructions: [`Instr::Switch`]`(k)` jumps to
+    /// one of `switches[k]` or falls through.
+    #[serde(default)]
+    pub switches: Vec<Vec<u32>>,
+    /// The instructions where exception handlers and filters begin: code that runs when an
+    /// exception is thrown, reached by no branch.
+    #[serde(default)]
+    pub handlers: Vec<u32>,
+}
+
+impl Body {
+    /// A body of these locals and instructions, with no `switch` and no exception handler.
+    pub fn new(locals: Vec<TypeRefId>, instrs: Vec<Instr>) -> Body {
+        Body { locals, instrs, ..Body::default() }
+    }
+
+    /// Where control may enter the body: its first instruction and every handler.
+    pub fn entries(&self) -> impl Iterator<Item = usize> + '_ {
+        (!self.instrs.is_empty()).then_some(0).into_iter().chain(self.handlers.iter().map(|&h| h as usize))
+    }
+
+    /// The instructions control may go to from instruction `i`: its branch or `switch` targets,
+    /// and the next one unless `i` ends its block. Targets past the end are left out.
+    pub fn successors(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let ins = self.instrs.get(i);
+        let table: &[u32] = match ins {
+            Some(Instr::Switch(k)) => self.switches.get(*k as usize).map_or(&[], Vec::as_slice),
+            _ => &[],
+        };
+        let target = ins.and_then(Instr::branch_target);
+        let next = ins.filter(|ins| !ins.ends_block()).map(|_| i + 1);
+        let n = self.instrs.len();
+        target.into_iter().chain(table.iter().copied()).map(|t| t as usize).chain(next).filter(move |&t| t < n)
+    }
+
+    /// Every branch and `switch` target and handler start, with repeats.
+    pub fn targets(&self) -> impl Iterator<Item = u32> + '_ {
+        let branches = self.instrs.iter().filter_map(Instr::branch_target);
+        branches.chain(self.switches.iter().flatten().copied()).chain(self.handlers.iter().copied())
+    }
 }
 
 /// A constant value of a literal field or a parameter default.
@@ -488,12 +528,22 @@ pub enum Instr {
     BrTrue(u32),
     /// Branch when the popped value is false / null / zero.
     BrFalse(u32),
+    /// Compare the two popped values and branch on the result (`beq`, `bne.un`, `blt`, …).
+    BrCmp(u32),
+    /// `switch`: pop an index and jump to that entry of table `k` of [`Body::switches`], or fall
+    /// through when it is out of range.
+    Switch(u32),
     Ret,
     Throw,
     Pop,
     Dup,
     /// Any other instruction, by its stack effect.
     Op(SimpleOp),
+    /// An instruction with the stack effect of the op that also names a type, which it keeps:
+    /// `ldobj` ([`SimpleOp::LdInd`]), `stobj` and `cpobj` (`StInd`), `ldelema` and `ldelem` of a
+    /// type (`LdElem`), `stelem` of a type (`StElem`, `stelem.any` in the text format), `sizeof`
+    /// (`LdConst`), `mkrefany` and `refanyval` (`Unary`). Other ops are invalid here.
+    TypeOp(SimpleOp, TypeRefId),
     /// An instruction whose operand the model cannot name (a call to a method of an assembly
     /// that was not found, `calli`, `switch`), kept only for its stack effect.
     Stack {
@@ -522,8 +572,6 @@ pub enum SimpleOp {
     LdElem,
     /// `stelem*`: pops array, index and value.
     StElem,
-    /// Conditional branches that compare two values without a target we follow.
-    Compare,
     /// Loads a local or argument address (`ldloca`, `ldarga`): pushes one.
     LdAddr,
     /// Indirect load (`ldind.*`, `ldobj`): pops an address, pushes a value.
@@ -533,8 +581,22 @@ pub enum SimpleOp {
 }
 
 impl SimpleOp {
+    /// The mnemonic of the instruction with a type operand ([`Instr::TypeOp`]) of this stack
+    /// effect, for the ops that have one.
+    pub fn typed_mnemonic(self) -> Option<&'static str> {
+        Some(match self {
+            SimpleOp::LdInd => "ldobj",
+            SimpleOp::StInd => "stobj",
+            SimpleOp::LdElem => "ldelema",
+            SimpleOp::StElem => "stelem.any",
+            SimpleOp::LdConst => "sizeof",
+            SimpleOp::Unary => "mkrefany",
+            _ => return None,
+        })
+    }
+
     /// Every op, in a fixed order.
-    pub const ALL: [SimpleOp; 11] = [
+    pub const ALL: [SimpleOp; 10] = [
         SimpleOp::Nop,
         SimpleOp::Binary,
         SimpleOp::Unary,
@@ -542,7 +604,6 @@ impl SimpleOp {
         SimpleOp::LdLen,
         SimpleOp::LdElem,
         SimpleOp::StElem,
-        SimpleOp::Compare,
         SimpleOp::LdAddr,
         SimpleOp::LdInd,
         SimpleOp::StInd,
@@ -558,7 +619,6 @@ impl SimpleOp {
             SimpleOp::LdLen => "ldlen",
             SimpleOp::LdElem => "ldelem",
             SimpleOp::StElem => "stelem",
-            SimpleOp::Compare => "cmp",
             SimpleOp::LdAddr => "ldaddr",
             SimpleOp::LdInd => "ldind",
             SimpleOp::StInd => "stind",
@@ -580,7 +640,6 @@ impl SimpleOp {
             SimpleOp::LdLen => (1, 1),
             SimpleOp::LdElem => (2, 1),
             SimpleOp::StElem => (3, 0),
-            SimpleOp::Compare => (2, 0),
             SimpleOp::LdAddr => (0, 1),
             SimpleOp::LdInd => (1, 1),
             SimpleOp::StInd => (2, 0),
@@ -625,7 +684,8 @@ impl Instr {
             | Instr::CastClass(t)
             | Instr::IsInst(t)
             | Instr::InitObj(t)
-            | Instr::Constrained(t) => Some(OperandRef::Type(t)),
+            | Instr::Constrained(t)
+            | Instr::TypeOp(_, t) => Some(OperandRef::Type(t)),
             _ => None,
         }
     }
@@ -652,8 +712,12 @@ impl Instr {
             | Instr::LdStr(_)
             | Instr::Br(_)
             | Instr::BrTrue(_)
-            | Instr::BrFalse(_) => 5,
+            | Instr::BrFalse(_)
+            | Instr::BrCmp(_)
+            | Instr::Switch(_) => 5,
             Instr::LdFtn(_) | Instr::LdVirtFtn(_) | Instr::InitObj(_) | Instr::Constrained(_) => 6,
+            Instr::TypeOp(SimpleOp::LdConst, _) => 6,
+            Instr::TypeOp(..) => 5,
             Instr::Stack { .. } => 5,
             Instr::LdcI4(v) => {
                 if (-1..=8).contains(v) {
@@ -674,7 +738,6 @@ impl Instr {
                 }
             }
             Instr::Op(SimpleOp::LdConst) => 9,
-            Instr::Op(SimpleOp::Compare) => 5,
             Instr::Op(SimpleOp::LdAddr) => 2,
             Instr::LdNull | Instr::Ret | Instr::Throw | Instr::Pop | Instr::Dup | Instr::Op(_) => 1,
         }
@@ -710,10 +773,12 @@ impl Instr {
             | Instr::StLoc(_)
             | Instr::BrTrue(_)
             | Instr::BrFalse(_)
+            | Instr::Switch(_)
             | Instr::Throw
             | Instr::Pop => (1, 0),
+            Instr::BrCmp(_) => (2, 0),
             Instr::Dup => (1, 2),
-            Instr::Op(s) => {
+            Instr::Op(s) | Instr::TypeOp(s, _) => {
                 let (a, b) = s.stack_effect();
                 (a as usize, b as usize)
             }
@@ -724,7 +789,7 @@ impl Instr {
     /// The branch target of a branch instruction.
     pub fn branch_target(&self) -> Option<u32> {
         match self {
-            Instr::Br(t) | Instr::BrTrue(t) | Instr::BrFalse(t) => Some(*t),
+            Instr::Br(t) | Instr::BrTrue(t) | Instr::BrFalse(t) | Instr::BrCmp(t) => Some(*t),
             _ => None,
         }
     }

@@ -372,6 +372,9 @@ fn check_bodies(d: &ProgramData, names: &crate::names::Names, facts: &SigFacts, 
         for &l in &body.locals {
             check_reference(d, names, facts, from, l, s, &mut out.references);
         }
+        if let Some(h) = body.handlers.iter().find(|&&h| h as usize >= body.instrs.len()) {
+            out.rules.push(ValidationError::new(s, format!("an exception handler of {} begins at {h}, past the end of the body", mn())));
+        }
         let n_type_gp = d.types[m.declaring_type].generic_params.len();
         let n_meth_gp = m.generic_params.len();
         let n_args = m.params.len() + usize::from(!m.flags.is_static);
@@ -382,6 +385,12 @@ fn check_bodies(d: &ProgramData, names: &crate::names::Names, facts: &SigFacts, 
                 Instr::Op(_) | Instr::LdcI4(_) | Instr::LdNull | Instr::Ret | Instr::Throw | Instr::Pop | Instr::Dup | Instr::Stack { .. }
             ) {
                 continue;
+            }
+            if let Instr::TypeOp(op, _) = ins {
+                if op.typed_mnemonic().is_none() {
+                    out.rules
+                        .push(ValidationError::new(s, format!("instruction {i} of {}: {} takes no type operand", mn(), op.mnemonic())));
+                }
             }
             // The type the instruction names (for the reference check); `Err` when an id it holds
             // is out of range.
@@ -413,7 +422,7 @@ fn check_bodies(d: &ProgramData, names: &crate::names::Names, facts: &SigFacts, 
                 }),
                 None => match *ins {
                     Instr::LdStr(st) => d.strings.contains(st).then_some(None).ok_or(()),
-                    Instr::Br(t) | Instr::BrTrue(t) | Instr::BrFalse(t) => {
+                    Instr::Br(t) | Instr::BrTrue(t) | Instr::BrFalse(t) | Instr::BrCmp(t) => {
                         if t as usize >= body.instrs.len() {
                             out.rules.push(ValidationError::new(
                                 s,
@@ -437,6 +446,23 @@ fn check_bodies(d: &ProgramData, names: &crate::names::Names, facts: &SigFacts, 
                                 s,
                                 format!("instruction {i} of {} uses local {l}, but the body declares {}", mn(), body.locals.len()),
                             ));
+                        }
+                        Ok(None)
+                    }
+                    Instr::Switch(k) => {
+                        match body.switches.get(k as usize) {
+                            None => out.rules.push(ValidationError::new(
+                                s,
+                                format!("instruction {i} of {} uses switch table {k}, but the body has {}", mn(), body.switches.len()),
+                            )),
+                            Some(table) => {
+                                if let Some(t) = table.iter().find(|&&t| t as usize >= body.instrs.len()) {
+                                    out.rules.push(ValidationError::new(
+                                        s,
+                                        format!("instruction {i} of {} switches to {t}, past the end of the body", mn()),
+                                    ));
+                                }
+                            }
                         }
                         Ok(None)
                     }

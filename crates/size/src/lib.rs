@@ -201,9 +201,10 @@ fn makes_no_call(p: &Program, callee: MethodId, table: Option<&[Option<IlFeature
             }
             depth > 0 && il_of(p, target, table).is_some_and(|cil| inlined_within(p, callee, target, &cil, table, depth - 1))
         }
-        // An instruction the model cannot name may be a call (into an assembly not found, `calli`);
-        // it is also how the model keeps `switch`, which callees of under 20 bytes rarely have.
-        Instr::Stack { .. } => false,
+        // An instruction the model cannot name may be a call (into an assembly not found, `calli`).
+        // A `switch` is counted as one too, as the model kept it before it had its targets
+        // (callees of under 20 bytes rarely have one).
+        Instr::Stack { .. } | Instr::Switch(_) => false,
         _ => true,
     })
 }
@@ -255,8 +256,8 @@ fn constant_callee(p: &Program, caller: MethodId, r: MethodRefId, table: Option<
 
 /// The instructions of `body` that become unreachable when a branch right after a call to a
 /// constant callee ([`constant_callee`]) is decided: reachable from the entry when every branch
-/// may go either way, not when those are folded. (Code reached only through `switch` or an
-/// exception handler counts in neither, so not here.)
+/// may go either way (through every `switch` target and exception handler too), not when
+/// those are folded.
 fn folded_dead(p: &Program, m: MethodId, body: &Body, table: Option<&[Option<IlFeatures>]>) -> usize {
     let n = body.instrs.len();
     // Per instruction, the one successor a folded branch keeps.
@@ -275,20 +276,14 @@ fn folded_dead(p: &Program, m: MethodId, body: &Body, table: Option<&[Option<IlF
     }
     let reach = |fold: bool| {
         let mut seen = vec![false; n];
-        let mut stack = vec![0usize];
+        let mut stack: Vec<usize> = body.entries().collect();
         while let Some(i) = stack.pop() {
             if i >= n || std::mem::replace(&mut seen[i], true) {
                 continue;
             }
-            if let (true, Some(next)) = (fold, folded[i]) {
-                stack.push(next);
-                continue;
-            }
-            match body.instrs[i] {
-                Instr::Br(to) => stack.push(to as usize),
-                Instr::BrTrue(to) | Instr::BrFalse(to) => stack.extend([to as usize, i + 1]),
-                Instr::Ret | Instr::Throw => {}
-                _ => stack.push(i + 1),
+            match (fold, folded[i]) {
+                (true, Some(next)) => stack.push(next),
+                _ => stack.extend(body.successors(i)),
             }
         }
         seen.iter().filter(|&&x| x).count()

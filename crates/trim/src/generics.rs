@@ -325,6 +325,7 @@ impl Instantiations {
                     | Instr::UnboxAny(t)
                     | Instr::InitObj(t)
                     | Instr::Constrained(t)
+                    | Instr::TypeOp(_, t)
                     | Instr::NewArr(t) => {
                         let s = self.subst(t.as_u32(), &targs, &margs);
                         self.types_of(s, &mut |x| out.push((cond, Target::Item(Item::Type(x)), EdgeKind::GenericArgument)));

@@ -317,10 +317,10 @@ fn get_type_by_name(p: &Program) -> Vec<MethodId> {
 
 /// The instructions of `body` that can execute once branches on known feature switches (and on
 /// constants) are folded: ILLink's unreachable-block removal. `None` (all of them) when nothing
-/// folds, or when the body has a compare-and-branch (`Op(Compare)`, whose target the model does
-/// not keep: code that looks unreachable may be where it jumps).
+/// folds. Control enters at the first instruction and at every exception handler, and follows
+/// every branch and `switch` target.
 fn live_instructions(body: &Body, p: &Program, switches: &HashMap<MethodId, bool>) -> Option<Vec<bool>> {
-    if switches.is_empty() || body.instrs.iter().any(|i| matches!(i, Instr::Op(SimpleOp::Compare))) {
+    if switches.is_empty() {
         return None;
     }
     let known = |i: usize| -> Option<bool> {
@@ -340,7 +340,7 @@ fn live_instructions(body: &Body, p: &Program, switches: &HashMap<MethodId, bool
     }
     let n = body.instrs.len();
     let mut live = vec![false; n];
-    let mut stack = vec![0usize];
+    let mut stack: Vec<usize> = body.entries().collect();
     while let Some(i) = stack.pop() {
         if i >= n || live[i] {
             continue;
@@ -348,18 +348,12 @@ fn live_instructions(body: &Body, p: &Program, switches: &HashMap<MethodId, bool
         live[i] = true;
         let ins = body.instrs[i];
         let cond = if i > 0 { known(i - 1) } else { None };
-        match ins {
-            Instr::Br(t) => stack.push(t as usize),
-            Instr::BrTrue(t) | Instr::BrFalse(t) => {
+        match (ins, cond) {
+            (Instr::BrTrue(t) | Instr::BrFalse(t), Some(v)) => {
                 let jump_if = matches!(ins, Instr::BrTrue(_));
-                match cond {
-                    Some(v) if v == jump_if => stack.push(t as usize),
-                    Some(_) => stack.push(i + 1),
-                    None => stack.extend([t as usize, i + 1]),
-                }
+                stack.push(if v == jump_if { t as usize } else { i + 1 });
             }
-            Instr::Ret | Instr::Throw => {}
-            _ => stack.push(i + 1),
+            _ => stack.extend(body.successors(i)),
         }
     }
     Some(live)
@@ -666,6 +660,7 @@ impl Emit<'_> {
                 Instr::UnboxAny(t) | Instr::CastClass(t) | Instr::IsInst(t) | Instr::InitObj(t) | Instr::Constrained(t) => {
                     self.types_in(t, EdgeKind::TypeCheck)
                 }
+                Instr::TypeOp(_, t) => self.types_in(t, EdgeKind::TypeOperand),
                 _ => {}
             }
         }

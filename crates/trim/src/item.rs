@@ -165,6 +165,9 @@ pub enum EdgeKind {
     FieldAccess,
     /// `castclass`, `isinst`, `unbox.any`, `initobj`, `constrained.`
     TypeCheck,
+    /// `ldobj`, `stobj`, `cpobj`, `ldelema`, `sizeof`, `mkrefany`, `refanyval`, and `ldelem` /
+    /// `stelem` of a type: the type they name.
+    TypeOperand,
     /// `newarr`: keeps the element type.
     ArrayElement,
     /// `box`: the value type is instantiated.
@@ -206,7 +209,7 @@ pub enum EdgeKind {
 
 impl EdgeKind {
     /// Every kind, in declaration order.
-    pub const ALL: [EdgeKind; 31] = [
+    pub const ALL: [EdgeKind; 32] = [
         EdgeKind::DeclaringType,
         EdgeKind::DeclaringAssembly,
         EdgeKind::Signature,
@@ -221,6 +224,7 @@ impl EdgeKind {
         EdgeKind::LdToken,
         EdgeKind::FieldAccess,
         EdgeKind::TypeCheck,
+        EdgeKind::TypeOperand,
         EdgeKind::ArrayElement,
         EdgeKind::Boxed,
         EdgeKind::GenericArgument,
@@ -257,6 +261,7 @@ impl EdgeKind {
             EdgeKind::LdToken => "ld_token",
             EdgeKind::FieldAccess => "field_access",
             EdgeKind::TypeCheck => "type_check",
+            EdgeKind::TypeOperand => "type_operand",
             EdgeKind::ArrayElement => "array_element",
             EdgeKind::Boxed => "boxed",
             EdgeKind::GenericArgument => "generic_argument",

@@ -194,6 +194,8 @@ impl<'a> Rebuild<'a> {
             let body = md.body.as_ref().map(|b| Body {
                 locals: b.locals.iter().map(|&l| self.sig(l)).collect(),
                 instrs: b.instrs.iter().map(|ins| self.instr(ins)).collect(),
+                switches: b.switches.clone(),
+                handlers: b.handlers.clone(),
             });
             let nm = self.b.method_mut(id);
             nm.attributes = attributes;
@@ -289,6 +291,7 @@ impl<'a> Rebuild<'a> {
             Instr::IsInst(t) => self.ty_op(t).map_or(nop, Instr::IsInst),
             Instr::InitObj(t) => self.ty_op(t).map_or(nop, Instr::InitObj),
             Instr::Constrained(t) => self.ty_op(t).map_or(nop, Instr::Constrained),
+            Instr::TypeOp(op, t) => self.ty_op(t).map_or(nop, |t| Instr::TypeOp(op, t)),
             Instr::LdStr(s) => Instr::LdStr(self.b.string(&self.p.strings[s])),
             other => other,
         }

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 mcs -target:library -deterministic -out:Expectations.dll Expectations.cs
-for src in Dispatch Types Dynamic Reflection Generics; do
+for src in Dispatch Types Dynamic Reflection Generics Features; do
     mcs -deterministic -nowarn:169,414,649,67 -r:Expectations.dll -out:"$src.exe" "$src.cs"
 done
 mcs -deterministic -out:Hello.exe Hello.cs
