@@ -204,8 +204,8 @@ fn switch_tables_compare_branches_and_handlers_are_bound_to_instructions() {
         ref other => format!("{other:?}"),
     };
     // `switch (a)` over cases 0-4: each entry is the call in its case.
-    assert_eq!(body.switches.len(), 1);
-    assert_eq!(body.switches[0].iter().map(|&t| callee(t)).collect::<Vec<_>>(), ["One", "Two", "Three", "Four", "Five"]);
+    assert_eq!(body.switches().len(), 1);
+    assert_eq!(body.switches()[0].iter().map(|&t| callee(t)).collect::<Vec<_>>(), ["One", "Two", "Three", "Four", "Five"]);
     // `if (a >= 3) Then(); else Else();` is `blt` to the call of Else.
     let blt = body.instrs.iter().find_map(|i| match i {
         Instr::BrCmp(t) => Some(*t),
@@ -214,11 +214,11 @@ fn switch_tables_compare_branches_and_handlers_are_bound_to_instructions() {
     assert_eq!(blt.map(callee).as_deref(), Some("Else"));
     // The catch (`pop` of the exception, then Recover), the filter's block, its handler and the
     // finally (Cleanup).
-    assert_eq!(body.handlers.len(), 4, "{:?}", body.handlers);
+    assert_eq!(body.handlers().len(), 4, "{:?}", body.handlers());
     let after = |h: u32| callee(h + 1);
-    assert_eq!(after(body.handlers[0]), "Recover");
-    assert!(body.handlers.iter().any(|&h| callee(h) == "Cleanup"), "{:?}", body.handlers);
-    assert!(body.handlers.iter().any(|&h| after(h) == "Filtered"), "{:?}", body.handlers);
+    assert_eq!(after(body.handlers()[0]), "Recover");
+    assert!(body.handlers().iter().any(|&h| callee(h) == "Cleanup"), "{:?}", body.handlers());
+    assert!(body.handlers().iter().any(|&h| after(h) == "Filtered"), "{:?}", body.handlers());
     // The first entry of the table (a 5-target `switch`) moved one byte into the call it names.
     let at = bytes.windows(5).position(|w| w == [0x45, 5, 0, 0, 0]).expect("the switch") + 5;
     let mut bad = bytes.clone();

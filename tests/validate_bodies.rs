@@ -2,7 +2,7 @@
 //! range come back alone, the body rules and the cross-assembly references are found in either
 //! half of the methods.
 
-use aotsim::il::{EntityId, Instr, MethodId, MethodRefId, Program, ProgramData, SimpleOp, TypeRefId, TypeSig};
+use aotsim::il::{EntityId, Flow, Instr, MethodId, MethodRefId, Program, ProgramData, SimpleOp, TypeRefId, TypeSig};
 
 const SRC: &str = r#"
 assembly Lib {
@@ -102,8 +102,7 @@ fn switch_tables_and_handlers_must_lie_in_the_body() {
     let body = d.methods[m].body.as_mut().expect("body");
     body.instrs.insert(0, Instr::Switch(1));
     body.instrs.insert(0, Instr::Switch(0));
-    body.switches = vec![vec![1, 40]];
-    body.handlers = vec![2, 77];
+    body.flow = Some(Box::new(Flow { switches: vec![vec![1, 40]], handlers: vec![2, 77] }));
     let errs = errors(d);
     assert!(errs.iter().any(|e| e.contains("instruction 0") && e.contains("switches to 40, past the end")), "{errs:?}");
     assert!(errs.iter().any(|e| e.contains("instruction 1") && e.contains("uses switch table 1, but the body has 1")), "{errs:?}");

@@ -453,9 +453,8 @@ struct DecodedBody {
     /// Instructions decoded, prefixes included.
     n_raw: u32,
     instrs: Vec<Instr>,
-    /// [`Body::switches`] and [`Body::handlers`].
-    switches: Vec<Vec<u32>>,
-    handlers: Vec<u32>,
+    /// `switch` tables and handler starts ([`Body::flow`]).
+    flow: Option<Box<Flow>>,
     /// Its locals (empty until [`BodyDecoder::finish`]).
     locals: Vec<TypeRefId>,
     /// This body's entries in its chunk's `pending`: every token-naming instruction, then, once
@@ -700,8 +699,8 @@ impl<'m, 'a> BodyDecoder<'m, 'a> {
             locals_token: body.locals_token,
             n_raw,
             instrs: s.instrs.as_slice().to_vec(),
-            switches: std::mem::take(&mut s.switches),
-            handlers,
+            flow: (!s.switches.is_empty() || !handlers.is_empty())
+                .then(|| Box::new(Flow { switches: std::mem::take(&mut s.switches), handlers })),
             locals: Vec::new(),
             pending: first_pending..pending.len() as u32,
             features,
@@ -2294,7 +2293,7 @@ impl<'m, 'a> Lowerer<'m, 'a> {
             }
             let md_ = self.b.method_mut(d.id);
             md_.il_size = d.il_size;
-            md_.body = Some(Body { locals: d.locals, instrs, switches: d.switches, handlers: d.handlers });
+            md_.body = Some(Body { locals: d.locals, instrs, flow: d.flow });
         }
         Ok(())
     }

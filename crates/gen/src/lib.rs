@@ -489,7 +489,7 @@ impl Gen {
             instrs.push(Instr::Ret);
             let il_size = instrs.iter().map(Instr::encoded_size).sum();
             let md = self.b.method_mut(m);
-            md.body = Some(Body { locals: Vec::new(), instrs, switches, handlers });
+            md.body = Some(Body::with_flow(Vec::new(), instrs, switches, handlers));
             md.il_size = il_size;
         }
         for m in self.b.data().methods.ids().collect::<Vec<_>>() {

@@ -643,7 +643,7 @@ impl Lowerer {
                 None => ok = false,
             }
         }
-        ok.then_some(Body { locals, instrs, switches, handlers })
+        ok.then_some(Body::with_flow(locals, instrs, switches, handlers))
     }
 
     fn lower_instr(

@@ -386,9 +386,9 @@ impl Printer<'_> {
             }
             self.out.push_str(")\n");
         }
-        if !body.handlers.is_empty() {
+        if !body.handlers().is_empty() {
             indent(&mut self.out, level + 1);
-            let labels: Vec<String> = body.handlers.iter().map(|h| format!("IL_{h}")).collect();
+            let labels: Vec<String> = body.handlers().iter().map(|h| format!("IL_{h}")).collect();
             let _ = writeln!(self.out, "handlers ({})", labels.join(", "));
         }
         let targets: BTreeSet<u32> = body.targets().collect();
@@ -398,7 +398,7 @@ impl Printer<'_> {
                 let _ = writeln!(self.out, "  IL_{i}:");
             }
             indent(&mut self.out, level + 1);
-            self.instr(ins, &body.switches, t, m);
+            self.instr(ins, body.switches(), t, m);
             self.out.push('\n');
         }
         indent(&mut self.out, level);

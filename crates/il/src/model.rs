@@ -240,6 +240,15 @@ pub struct Body {
     pub locals: Vec<TypeRefId>,
     /// Instructions in IL order; branch targets are indexes into this list.
     pub instrs: Vec<Instr>,
+    /// The control flow the instructions do not carry themselves (`switch` tables, exception
+    /// handlers), when the body has any: out of line, as most bodies have none.
+    #[serde(default)]
+    pub flow: Option<Box<Flow>>,
+}
+
+/// The control flow of a body beyond its branch instructions' own targets.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Flow {
     /// The target tables of the body's `switch` instructions: [`Instr::Switch`]`(k)` jumps to
     /// one of `switches[k]` or falls through.
     #[serde(default)]
@@ -253,12 +262,29 @@ pub struct Body {
 impl Body {
     /// A body of these locals and instructions, with no `switch` and no exception handler.
     pub fn new(locals: Vec<TypeRefId>, instrs: Vec<Instr>) -> Body {
-        Body { locals, instrs, ..Body::default() }
+        Body { locals, instrs, flow: None }
+    }
+
+    /// A body with these `switch` tables and handler starts ([`Flow`]; none kept when both are
+    /// empty).
+    pub fn with_flow(locals: Vec<TypeRefId>, instrs: Vec<Instr>, switches: Vec<Vec<u32>>, handlers: Vec<u32>) -> Body {
+        let flow = (!switches.is_empty() || !handlers.is_empty()).then(|| Box::new(Flow { switches, handlers }));
+        Body { locals, instrs, flow }
+    }
+
+    /// The target tables of the `switch` instructions ([`Flow::switches`]).
+    pub fn switches(&self) -> &[Vec<u32>] {
+        self.flow.as_ref().map_or(&[], |f| f.switches.as_slice())
+    }
+
+    /// Where exception handlers and filters begin ([`Flow::handlers`]).
+    pub fn handlers(&self) -> &[u32] {
+        self.flow.as_ref().map_or(&[], |f| f.handlers.as_slice())
     }
 
     /// Where control may enter the body: its first instruction and every handler.
     pub fn entries(&self) -> impl Iterator<Item = usize> + '_ {
-        (!self.instrs.is_empty()).then_some(0).into_iter().chain(self.handlers.iter().map(|&h| h as usize))
+        (!self.instrs.is_empty()).then_some(0).into_iter().chain(self.handlers().iter().map(|&h| h as usize))
     }
 
     /// The instructions control may go to from instruction `i`: its branch or `switch` targets,
@@ -266,7 +292,7 @@ impl Body {
     pub fn successors(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
         let ins = self.instrs.get(i);
         let table: &[u32] = match ins {
-            Some(Instr::Switch(k)) => self.switches.get(*k as usize).map_or(&[], Vec::as_slice),
+            Some(Instr::Switch(k)) => self.switches().get(*k as usize).map_or(&[], Vec::as_slice),
             _ => &[],
         };
         let target = ins.and_then(Instr::branch_target);
@@ -278,7 +304,7 @@ impl Body {
     /// Every branch and `switch` target and handler start, with repeats.
     pub fn targets(&self) -> impl Iterator<Item = u32> + '_ {
         let branches = self.instrs.iter().filter_map(Instr::branch_target);
-        branches.chain(self.switches.iter().flatten().copied()).chain(self.handlers.iter().copied())
+        branches.chain(self.switches().iter().flatten().copied()).chain(self.handlers().iter().copied())
     }
 }
 

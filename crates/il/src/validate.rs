@@ -372,7 +372,7 @@ fn check_bodies(d: &ProgramData, names: &crate::names::Names, facts: &SigFacts, 
         for &l in &body.locals {
             check_reference(d, names, facts, from, l, s, &mut out.references);
         }
-        if let Some(h) = body.handlers.iter().find(|&&h| h as usize >= body.instrs.len()) {
+        if let Some(h) = body.handlers().iter().find(|&&h| h as usize >= body.instrs.len()) {
             out.rules.push(ValidationError::new(s, format!("an exception handler of {} begins at {h}, past the end of the body", mn())));
         }
         let n_type_gp = d.types[m.declaring_type].generic_params.len();
@@ -450,10 +450,10 @@ fn check_bodies(d: &ProgramData, names: &crate::names::Names, facts: &SigFacts, 
                         Ok(None)
                     }
                     Instr::Switch(k) => {
-                        match body.switches.get(k as usize) {
+                        match body.switches().get(k as usize) {
                             None => out.rules.push(ValidationError::new(
                                 s,
-                                format!("instruction {i} of {} uses switch table {k}, but the body has {}", mn(), body.switches.len()),
+                                format!("instruction {i} of {} uses switch table {k}, but the body has {}", mn(), body.switches().len()),
                             )),
                             Some(table) => {
                                 if let Some(t) = table.iter().find(|&&t| t as usize >= body.instrs.len()) {

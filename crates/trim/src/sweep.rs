@@ -194,8 +194,7 @@ impl<'a> Rebuild<'a> {
             let body = md.body.as_ref().map(|b| Body {
                 locals: b.locals.iter().map(|&l| self.sig(l)).collect(),
                 instrs: b.instrs.iter().map(|ins| self.instr(ins)).collect(),
-                switches: b.switches.clone(),
-                handlers: b.handlers.clone(),
+                flow: b.flow.clone(),
             });
             let nm = self.b.method_mut(id);
             nm.attributes = attributes;
