@@ -699,8 +699,7 @@ impl<'m, 'a> BodyDecoder<'m, 'a> {
             locals_token: body.locals_token,
             n_raw,
             instrs: s.instrs.as_slice().to_vec(),
-            flow: (!s.switches.is_empty() || !handlers.is_empty())
-                .then(|| Box::new(Flow { switches: std::mem::take(&mut s.switches), handlers })),
+            flow: Flow::of(std::mem::take(&mut s.switches), handlers),
             locals: Vec::new(),
             pending: first_pending..pending.len() as u32,
             features,
@@ -872,11 +871,7 @@ impl OwnRefs<'_, '_> {
                 }
                 Some(Ok(field_instr(op, FieldRefId::new((self.field_ref_base + row - 1) as usize))))
             }
-            (
-                0x74 | 0x75 | 0x79 | 0x8c | 0x8d | 0xa5 | 0xfe15 | 0xfe16 | 0x70 | 0x71 | 0x81 | 0x8f | 0xa3 | 0xa4 | 0xc2 | 0xc6 | 0xfe1c
-                | 0xd0,
-                tid::TYPE_DEF,
-            ) => {
+            (op, tid::TYPE_DEF) if names_type(op) || op == 0xd0 => {
                 if !self.md.table(tid::TYPE_DEF).has(row) {
                     return Some(Err(format!("type token 0x{tok:08x} names no row")));
                 }
@@ -987,9 +982,7 @@ impl Tables {
                 Instr::Stack { pops, pushes }
             }
             0x72 => return Ok(None),
-            0x74 | 0x75 | 0x79 | 0x8c | 0x8d | 0xa5 | 0xfe15 | 0xfe16 | 0x70 | 0x71 | 0x81 | 0x8f | 0xa3 | 0xa4 | 0xc2 | 0xc6 | 0xfe1c => {
-                type_instr(op, ty()?)
-            }
+            op if names_type(op) => type_instr(op, ty()?),
             0x7b..=0x80 => match (field()?, op) {
                 (Some(f), _) => field_instr(op, f),
                 (None, 0x7b | 0x7c) => Instr::Op(S::Unary),
@@ -1039,10 +1032,15 @@ fn field_instr(op: u16, f: FieldRefId) -> Instr {
     }
 }
 
-/// The instruction of opcode `op` (a cast, `box`, `unbox`, `newarr`, `initobj`, `constrained.`,
-/// `ldtoken`, or one kept for its stack effect and the type it names, [`Instr::TypeOp`]: `cpobj`,
-/// `ldobj`, `stobj`, `ldelema`, `ldelem`, `stelem`, `refanyval`, `mkrefany`, `sizeof`) naming
-/// type `t`.
+/// Whether the token of opcode `op` always names a type: casts, `box`, `unbox`, `unbox.any`,
+/// `newarr`, `initobj`, `constrained.`, and those kept for their stack effect and the type
+/// ([`Instr::TypeOp`]): `cpobj`, `ldobj`, `stobj`, `ldelema`, `ldelem`, `stelem`, `refanyval`,
+/// `mkrefany`, `sizeof`. (`ldtoken`'s may name a type, a method or a field.)
+fn names_type(op: u16) -> bool {
+    matches!(op, 0x74 | 0x75 | 0x79 | 0x8c | 0x8d | 0xa5 | 0xfe15 | 0xfe16 | 0x70 | 0x71 | 0x81 | 0x8f | 0xa3 | 0xa4 | 0xc2 | 0xc6 | 0xfe1c)
+}
+
+/// The instruction of opcode `op` (one that [`names_type`], or `ldtoken`) naming type `t`.
 fn type_instr(op: u16, t: TypeRefId) -> Instr {
     match op {
         0x70 | 0x81 => Instr::TypeOp(SimpleOp::StInd, t),
@@ -1152,29 +1150,7 @@ impl Plain<'_, '_, '_, '_> {
         let ins = match plain_op(ri.op, int) {
             Some(ins) => ins,
             None => match ri.op {
-                0x28
-                | 0x29
-                | 0x6f
-                | 0x72..=0x75
-                | 0x79
-                | 0x7b..=0x80
-                | 0x8c
-                | 0x8d
-                | 0xa5
-                | 0xd0
-                | 0xfe06
-                | 0xfe07
-                | 0xfe15
-                | 0xfe16
-                | 0x70
-                | 0x71
-                | 0x81
-                | 0x8f
-                | 0xa3
-                | 0xa4
-                | 0xc2
-                | 0xc6
-                | 0xfe1c => {
+                op if names_type(op) || matches!(op, 0x28 | 0x29 | 0x6f | 0x72 | 0x73 | 0x7b..=0x80 | 0xd0 | 0xfe06 | 0xfe07) => {
                     let Operand::Token(token) = ri.operand else { unreachable!("these opcodes take a token") };
                     match own.lower(ri.op, token) {
                         Some(lowered) => lowered.map_err(|cause| (at, cause))?,

@@ -259,17 +259,23 @@ pub struct Flow {
     pub handlers: Vec<u32>,
 }
 
+impl Flow {
+    /// The flow of a body with these `switch` tables and handler starts: none when both are
+    /// empty, as [`Body::flow`] keeps it.
+    pub fn of(switches: Vec<Vec<u32>>, handlers: Vec<u32>) -> Option<Box<Flow>> {
+        (!switches.is_empty() || !handlers.is_empty()).then(|| Box::new(Flow { switches, handlers }))
+    }
+}
+
 impl Body {
     /// A body of these locals and instructions, with no `switch` and no exception handler.
     pub fn new(locals: Vec<TypeRefId>, instrs: Vec<Instr>) -> Body {
         Body { locals, instrs, flow: None }
     }
 
-    /// A body with these `switch` tables and handler starts ([`Flow`]; none kept when both are
-    /// empty).
+    /// A body with these `switch` tables and handler starts ([`Flow::of`]).
     pub fn with_flow(locals: Vec<TypeRefId>, instrs: Vec<Instr>, switches: Vec<Vec<u32>>, handlers: Vec<u32>) -> Body {
-        let flow = (!switches.is_empty() || !handlers.is_empty()).then(|| Box::new(Flow { switches, handlers }));
-        Body { locals, instrs, flow }
+        Body { locals, instrs, flow: Flow::of(switches, handlers) }
     }
 
     /// The target tables of the `switch` instructions ([`Flow::switches`]).
@@ -571,7 +577,7 @@ pub enum Instr {
     /// (`LdConst`), `mkrefany` and `refanyval` (`Unary`). Other ops are invalid here.
     TypeOp(SimpleOp, TypeRefId),
     /// An instruction whose operand the model cannot name (a call to a method of an assembly
-    /// that was not found, `calli`, `switch`), kept only for its stack effect.
+    /// that was not found, `calli`), kept only for its stack effect.
     Stack {
         /// Values popped.
         pops: u8,
@@ -580,7 +586,8 @@ pub enum Instr {
     },
 }
 
-/// Instructions that only move values around: they matter for stack order, not for edges.
+/// Instructions that only move values around: they matter for stack order, not for edges. Those
+/// that also name a type are [`Instr::TypeOp`] of one of these (`ldobj` is `TypeOp(LdInd, T)`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[allow(missing_docs)]
@@ -600,9 +607,9 @@ pub enum SimpleOp {
     StElem,
     /// Loads a local or argument address (`ldloca`, `ldarga`): pushes one.
     LdAddr,
-    /// Indirect load (`ldind.*`, `ldobj`): pops an address, pushes a value.
+    /// Indirect load (`ldind.*`): pops an address, pushes a value.
     LdInd,
-    /// Indirect store (`stind.*`, `stobj`): pops an address and a value.
+    /// Indirect store (`stind.*`): pops an address and a value.
     StInd,
 }
 
