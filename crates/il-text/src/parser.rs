@@ -629,13 +629,15 @@ impl Parser {
                 }
             }
         }
-        let mut handlers = Vec::new();
-        if self.eat_word("handlers") {
-            self.expect_punct("(")?;
-            for label in self.labels()? {
-                handlers.push(label);
-            }
-        }
+        // `handlers (…)`, not a label of that name (`handlers:`).
+        let header = matches!((self.peek(), self.peek_at(1)), (Tok::Ident(w), Tok::Punct("(")) if w == "handlers");
+        let handlers = if header {
+            self.next();
+            self.next();
+            self.labels()?
+        } else {
+            Vec::new()
+        };
         let mut instrs = Vec::new();
         let mut labels = Vec::new();
         loop {
