@@ -225,3 +225,48 @@ fn a_reader_that_stops_early_ends_the_output_quietly() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(String::from_utf8_lossy(&head).contains("Assembly"), "{}", String::from_utf8_lossy(&head));
 }
+
+/// `trim -o` of a program whose feature switch folds a call away: the call (its method trimmed)
+/// keeps its stack effect in the written program, so the body stays well-formed and `warnings`
+/// on the output finds nothing malformed (it did when the call became a `nop`: the `pop` after it
+/// underflowed).
+#[test]
+fn trimmed_output_keeps_the_stack_effect_of_what_folding_removed() {
+    let dir = std::env::temp_dir().join(format!("aotsim-fold-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let src = dir.join("fold.il");
+    std::fs::write(
+        &src,
+        r#"assembly App {
+    class System.Diagnostics.CodeAnalysis.FeatureSwitchDefinitionAttribute { method public .ctor(string name) { ret } }
+    class App.Features {
+        method public static bool get_On() { ldc.i4.1 ret }
+        [System.Diagnostics.CodeAnalysis.FeatureSwitchDefinitionAttribute("App.On")]
+        property bool On get get_On()
+    }
+    class App.Gone { method public static int32 Value(int32 x) { ldarg 0 ret } }
+    class App.Program {
+        method public static entrypoint void Main() {
+            call App.Features::get_On()
+            brfalse skip
+            ldc.i4 1
+            call App.Gone::Value(int32)
+            pop
+          skip:
+            ret
+        }
+    }
+}
+"#,
+    )
+    .expect("write");
+    let out = dir.join("trimmed.il");
+    let trim = aotsim(&["trim", src.to_str().expect("utf8"), "--feature", "App.On=false", "-o", out.to_str().expect("utf8")]);
+    assert_eq!(trim.code, 0, "{}", trim.stderr);
+    let written = std::fs::read_to_string(&out).expect("written");
+    assert!(!written.contains("App.Gone") && written.contains("stack 1 1"), "{written}");
+    let warnings = aotsim(&["warnings", out.to_str().expect("utf8")]);
+    assert_eq!(warnings.code, 0, "{}", warnings.stderr);
+    assert!(!warnings.stdout.contains("malformed") && !warnings.stderr.contains("malformed"), "{}{}", warnings.stdout, warnings.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -159,6 +159,21 @@ impl Program {
         &self.dispatch[t]
     }
 
+    /// `(pops, pushes)` of `ins` on the evaluation stack, calls and `newobj` included: their
+    /// arguments and `this` (not for `newobj`), then the value they return (the object, for
+    /// `newobj`). `ret` reads `(0, 0)`, as in [`Instr::fixed_stack_effect`].
+    pub fn stack_effect(&self, ins: &Instr) -> (usize, usize) {
+        match *ins {
+            Instr::Call(r) | Instr::CallVirt(r) | Instr::NewObj(r) => {
+                let m = &self.methods[self.method_refs[r].method];
+                let newobj = matches!(ins, Instr::NewObj(_));
+                let returns = newobj || self.type_refs[m.ret] != TypeSig::Prim(Prim::Void);
+                (m.params.len() + usize::from(!m.flags.is_static && !newobj), usize::from(returns))
+            }
+            _ => ins.fixed_stack_effect(),
+        }
+    }
+
     /// The static constructor of a type.
     pub fn cctor(&self, t: TypeId) -> Option<MethodId> {
         self.cctor[t]

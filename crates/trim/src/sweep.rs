@@ -266,31 +266,38 @@ impl<'a> Rebuild<'a> {
         self.sig_kept(t).then(|| self.sig(t))
     }
 
+    /// The instruction `ins` in the new program. One whose operand was trimmed away (it sat in
+    /// a block that feature-switch folding removed) becomes a `Stack` of the same effect, so the
+    /// body stays well-formed for the analyses that do not fold.
     fn instr(&mut self, ins: &Instr) -> Instr {
-        let nop = Instr::Op(SimpleOp::Nop);
+        let p = self.p;
+        let gone = || {
+            let (pops, pushes) = p.stack_effect(ins);
+            Instr::Stack { pops: pops.min(255) as u8, pushes: pushes.min(255) as u8 }
+        };
         match *ins {
-            Instr::Call(r) => self.method_ref(r).map_or(nop, Instr::Call),
-            Instr::CallVirt(r) => self.method_ref(r).map_or(nop, Instr::CallVirt),
-            Instr::NewObj(r) => self.method_ref(r).map_or(nop, Instr::NewObj),
-            Instr::LdFtn(r) => self.method_ref(r).map_or(nop, Instr::LdFtn),
-            Instr::LdVirtFtn(r) => self.method_ref(r).map_or(nop, Instr::LdVirtFtn),
-            Instr::LdToken(Token::Method(r)) => self.method_ref(r).map_or(nop, |r| Instr::LdToken(Token::Method(r))),
-            Instr::LdToken(Token::Field(r)) => self.field_ref(r).map_or(nop, |r| Instr::LdToken(Token::Field(r))),
-            Instr::LdToken(Token::Type(t)) => self.ty_op(t).map_or(nop, |t| Instr::LdToken(Token::Type(t))),
-            Instr::LdFld(r) => self.field_ref(r).map_or(nop, Instr::LdFld),
-            Instr::LdFlda(r) => self.field_ref(r).map_or(nop, Instr::LdFlda),
-            Instr::StFld(r) => self.field_ref(r).map_or(nop, Instr::StFld),
-            Instr::LdSfld(r) => self.field_ref(r).map_or(nop, Instr::LdSfld),
-            Instr::LdSflda(r) => self.field_ref(r).map_or(nop, Instr::LdSflda),
-            Instr::StSfld(r) => self.field_ref(r).map_or(nop, Instr::StSfld),
-            Instr::Box(t) => self.ty_op(t).map_or(nop, Instr::Box),
-            Instr::UnboxAny(t) => self.ty_op(t).map_or(nop, Instr::UnboxAny),
-            Instr::NewArr(t) => self.ty_op(t).map_or(nop, Instr::NewArr),
-            Instr::CastClass(t) => self.ty_op(t).map_or(nop, Instr::CastClass),
-            Instr::IsInst(t) => self.ty_op(t).map_or(nop, Instr::IsInst),
-            Instr::InitObj(t) => self.ty_op(t).map_or(nop, Instr::InitObj),
-            Instr::Constrained(t) => self.ty_op(t).map_or(nop, Instr::Constrained),
-            Instr::TypeOp(op, t) => self.ty_op(t).map_or(nop, |t| Instr::TypeOp(op, t)),
+            Instr::Call(r) => self.method_ref(r).map_or_else(gone, Instr::Call),
+            Instr::CallVirt(r) => self.method_ref(r).map_or_else(gone, Instr::CallVirt),
+            Instr::NewObj(r) => self.method_ref(r).map_or_else(gone, Instr::NewObj),
+            Instr::LdFtn(r) => self.method_ref(r).map_or_else(gone, Instr::LdFtn),
+            Instr::LdVirtFtn(r) => self.method_ref(r).map_or_else(gone, Instr::LdVirtFtn),
+            Instr::LdToken(Token::Method(r)) => self.method_ref(r).map_or_else(gone, |r| Instr::LdToken(Token::Method(r))),
+            Instr::LdToken(Token::Field(r)) => self.field_ref(r).map_or_else(gone, |r| Instr::LdToken(Token::Field(r))),
+            Instr::LdToken(Token::Type(t)) => self.ty_op(t).map_or_else(gone, |t| Instr::LdToken(Token::Type(t))),
+            Instr::LdFld(r) => self.field_ref(r).map_or_else(gone, Instr::LdFld),
+            Instr::LdFlda(r) => self.field_ref(r).map_or_else(gone, Instr::LdFlda),
+            Instr::StFld(r) => self.field_ref(r).map_or_else(gone, Instr::StFld),
+            Instr::LdSfld(r) => self.field_ref(r).map_or_else(gone, Instr::LdSfld),
+            Instr::LdSflda(r) => self.field_ref(r).map_or_else(gone, Instr::LdSflda),
+            Instr::StSfld(r) => self.field_ref(r).map_or_else(gone, Instr::StSfld),
+            Instr::Box(t) => self.ty_op(t).map_or_else(gone, Instr::Box),
+            Instr::UnboxAny(t) => self.ty_op(t).map_or_else(gone, Instr::UnboxAny),
+            Instr::NewArr(t) => self.ty_op(t).map_or_else(gone, Instr::NewArr),
+            Instr::CastClass(t) => self.ty_op(t).map_or_else(gone, Instr::CastClass),
+            Instr::IsInst(t) => self.ty_op(t).map_or_else(gone, Instr::IsInst),
+            Instr::InitObj(t) => self.ty_op(t).map_or_else(gone, Instr::InitObj),
+            Instr::Constrained(t) => self.ty_op(t).map_or_else(gone, Instr::Constrained),
+            Instr::TypeOp(op, t) => self.ty_op(t).map_or_else(gone, |t| Instr::TypeOp(op, t)),
             Instr::LdStr(s) => Instr::LdStr(self.b.string(&self.p.strings[s])),
             other => other,
         }
