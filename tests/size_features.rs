@@ -53,6 +53,41 @@ assembly A {
     assert_eq!(feature(&program, "App::TraceVaries(Log,string)", "folded_dead_instrs"), 0.0);
 }
 
+/// The folded-away code is found through every branch: a compare-and-branch and a `switch` in the
+/// dead region take their targets with them, while a handler, which no branch reaches, stays.
+#[test]
+fn folded_code_follows_compare_branches_switches_and_handlers() {
+    let text = r#"
+assembly A {
+    class System.Object { method public .ctor() { ret } }
+    class Log : System.Object { method public bool IsEnabled() { ldc.i4.0 ret } }
+    class App : System.Object {
+        method public static void Trace(Log log, int32 a) {
+            handlers (caught)
+            ldarg 0 callvirt Log::IsEnabled()
+            brfalse off
+            ldarg 1 ldc.i4 3
+            bge big
+            ldarg 1
+            switch (one)
+            ret
+          off:
+            ret
+          big:
+            ldarg 1 pop ret
+          one:
+            ret
+          caught:
+            pop ret
+        }
+    }
+}
+"#;
+    let program = aotsim::text::parse(text, "fold.il").expect("valid");
+    // Dead: ldarg, ldc, bge, ldarg, switch, ret (6), `big` (3) and `one` (1); `caught` stays.
+    assert_eq!(feature(&program, "App::Trace(Log,int32)", "folded_dead_instrs"), 10.0);
+}
+
 #[test]
 fn type_checks_count_by_what_they_compile_to_and_pass_through_callees_vanish() {
     let text = r#"

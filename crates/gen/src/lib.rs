@@ -487,17 +487,18 @@ impl Gen {
                 instrs.push(Instr::LdcI4(0));
             }
             instrs.push(Instr::Ret);
-            let il_size = instrs.iter().map(Instr::encoded_size).sum();
+            let body = Body::with_flow(Vec::new(), instrs, switches, handlers);
             let md = self.b.method_mut(m);
-            md.body = Some(Body::with_flow(Vec::new(), instrs, switches, handlers));
-            md.il_size = il_size;
+            md.il_size = body.encoded_size();
+            md.body = Some(body);
         }
         for m in self.b.data().methods.ids().collect::<Vec<_>>() {
             let md = self.b.data().methods[m].clone();
             if md.body.is_none() && !md.flags.is_abstract {
                 let instrs = if md.ret == self.void { vec![Instr::Ret] } else { vec![Instr::LdcI4(0), Instr::Ret] };
-                self.b.method_mut(m).il_size = instrs.iter().map(Instr::encoded_size).sum();
-                self.b.method_mut(m).body = Some(Body::new(Vec::new(), instrs));
+                let body = Body::new(Vec::new(), instrs);
+                self.b.method_mut(m).il_size = body.encoded_size();
+                self.b.method_mut(m).body = Some(body);
             }
         }
     }

@@ -185,7 +185,7 @@ impl Lowerer {
                 }
             }
             let body = m.body.as_ref().and_then(|b| self.lower_body(b, &scope, asm));
-            let computed: u32 = body.as_ref().map(|b| b.instrs.iter().map(Instr::encoded_size).sum()).unwrap_or(0);
+            let computed: u32 = body.as_ref().map_or(0, Body::encoded_size);
             let md = self.b.method_mut(mid);
             md.attributes = attrs;
             md.ret_attributes = ret_attrs;

@@ -366,7 +366,7 @@ impl Printer<'_> {
             self.out.push_str(if i == 0 { " overrides " } else { ", " });
             self.method_ref(o, t, m);
         }
-        let computed: u32 = md.body.as_ref().map(|b| b.instrs.iter().map(Instr::encoded_size).sum()).unwrap_or(0);
+        let computed: u32 = md.body.as_ref().map_or(0, Body::encoded_size);
         if md.il_size != computed {
             let _ = write!(self.out, " size {}", md.il_size);
         }

@@ -288,6 +288,13 @@ impl Body {
         self.flow.as_ref().map_or(&[], |f| f.handlers.as_slice())
     }
 
+    /// The encoded size of the body's instructions in bytes ([`Instr::encoded_size`], plus 4
+    /// bytes per `switch` target): the IL size of a body written in the text format.
+    pub fn encoded_size(&self) -> u32 {
+        let table_bytes: usize = self.switches().iter().map(|t| 4 * t.len()).sum();
+        self.instrs.iter().map(Instr::encoded_size).sum::<u32>() + table_bytes as u32
+    }
+
     /// Where control may enter the body: its first instruction and every handler.
     pub fn entries(&self) -> impl Iterator<Item = usize> + '_ {
         (!self.instrs.is_empty()).then_some(0).into_iter().chain(self.handlers().iter().map(|&h| h as usize))
@@ -724,7 +731,8 @@ impl Instr {
     }
 
     /// The encoded size of the instruction in bytes (ECMA-335 Partition III), used to estimate
-    /// the IL size of bodies written in the text format.
+    /// the IL size of bodies written in the text format; a `switch` counts without its table
+    /// ([`Body::encoded_size`] adds it).
     pub fn encoded_size(&self) -> u32 {
         match self {
             Instr::Call(_)
