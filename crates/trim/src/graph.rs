@@ -339,6 +339,15 @@ fn live_instructions(body: &Body, p: &Program, switches: &HashMap<MethodId, bool
         return None;
     }
     let n = body.instrs.len();
+    // A branch that is itself a jump target may be reached with another value than the constant
+    // before it (`x && Feature` as a value: `…; br test; ldc.i4.0; test: brfalse`): not folded,
+    // as ILLink does not fold it either.
+    let mut targeted = vec![false; n];
+    for t in body.targets() {
+        if let Some(x) = targeted.get_mut(t as usize) {
+            *x = true;
+        }
+    }
     let mut live = vec![false; n];
     let mut stack: Vec<usize> = body.entries().collect();
     while let Some(i) = stack.pop() {
@@ -347,7 +356,7 @@ fn live_instructions(body: &Body, p: &Program, switches: &HashMap<MethodId, bool
         }
         live[i] = true;
         let ins = body.instrs[i];
-        let cond = if i > 0 { known(i - 1) } else { None };
+        let cond = if i > 0 && !targeted[i] { known(i - 1) } else { None };
         match (ins, cond) {
             (Instr::BrTrue(t) | Instr::BrFalse(t), Some(v)) => {
                 let jump_if = matches!(ins, Instr::BrTrue(_));
