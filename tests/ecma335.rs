@@ -208,7 +208,7 @@ fn switch_tables_compare_branches_and_handlers_are_bound_to_instructions() {
     assert_eq!(body.switches()[0].iter().map(|&t| callee(t)).collect::<Vec<_>>(), ["One", "Two", "Three", "Four", "Five"]);
     // `if (a >= 3) Then(); else Else();` is `blt` to the call of Else.
     let blt = body.instrs.iter().find_map(|i| match i {
-        Instr::BrCmp(t) => Some(*t),
+        Instr::BrCmp(aotsim::il::Cmp::Lt, t) => Some(*t),
         _ => None,
     });
     assert_eq!(blt.map(callee).as_deref(), Some("Else"));

@@ -67,7 +67,7 @@ const TOKENS: &[&str] = &[
     "'q'",
     "br",
     "bge",
-    "bcmp",
+    "blt.un",
     "switch",
     "handlers",
     "L:",

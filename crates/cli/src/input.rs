@@ -63,8 +63,9 @@ pub fn load_program(path: &Path) -> anyhow::Result<Program> {
 }
 
 /// The first bytes of a binary model, with the format's version (2: field offsets and class sizes
-/// of explicit layouts; 3: compare-and-branch targets, `switch` tables and exception handlers).
-pub const BINARY_MAGIC: &[u8; 8] = b"AOTSIMB3";
+/// of explicit layouts; 3: compare-and-branch targets, `switch` tables and exception handlers; 4:
+/// the comparison of compare-and-branch instructions and the type operands of stack instructions).
+pub const BINARY_MAGIC: &[u8; 8] = b"AOTSIMB4";
 
 fn has_extension(path: &Path, ext: &str) -> bool {
     path.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext))

@@ -1175,7 +1175,12 @@ impl Plain<'_, '_, '_, '_> {
                         return Err((at, format!("branch to IL_{t:04x}, outside the code")));
                     }
                     branches.push((out.len(), t, at));
-                    Instr::BrCmp(0)
+                    // beq, bge, bgt, ble, blt, bne.un, bge.un, bgt.un, ble.un, blt.un: the short
+                    // forms from 0x2e, the long ones from 0x3b.
+                    const ORDER: [Cmp; 10] =
+                        [Cmp::Eq, Cmp::Ge, Cmp::Gt, Cmp::Le, Cmp::Lt, Cmp::NeUn, Cmp::GeUn, Cmp::GtUn, Cmp::LeUn, Cmp::LtUn];
+                    let k = if ri.op >= 0x3b { ri.op - 0x3b } else { ri.op - 0x2e };
+                    Instr::BrCmp(ORDER[k as usize], 0)
                 }
                 0x45 => {
                     // `decode_one` checked that the table and its targets lie in the code.
@@ -1261,7 +1266,7 @@ impl Plain<'_, '_, '_, '_> {
             out[i] = match out[i] {
                 Instr::BrFalse(_) => Instr::BrFalse(to),
                 Instr::BrTrue(_) => Instr::BrTrue(to),
-                Instr::BrCmp(_) => Instr::BrCmp(to),
+                Instr::BrCmp(c, _) => Instr::BrCmp(c, to),
                 _ => Instr::Br(to),
             };
         }

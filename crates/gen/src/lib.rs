@@ -477,7 +477,7 @@ impl Gen {
                         Instr::Op(SimpleOp::Nop),
                         Instr::LdcI4(1),
                         Instr::LdcI4(2),
-                        Instr::BrCmp(at + 7),
+                        Instr::BrCmp(Cmp::Lt, at + 7),
                         Instr::Op(SimpleOp::Nop),
                     ]);
                 }

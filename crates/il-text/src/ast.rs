@@ -160,6 +160,8 @@ pub(crate) enum InstrAst {
     TokenField(FieldRefAst),
     Str(String),
     Branch(&'static str, String),
+    /// A compare-and-branch (`beq LABEL`, …).
+    Compare(aotsim_il::Cmp, String),
     /// `switch (L1, L2, …)`.
     Switch(Vec<String>),
     /// An instruction without a reference operand, already final.

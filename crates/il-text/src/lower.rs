@@ -706,10 +706,10 @@ impl Lowerer {
                 match *op {
                     "br" => Instr::Br(t),
                     "brtrue" => Instr::BrTrue(t),
-                    "bcmp" => Instr::BrCmp(t),
                     _ => Instr::BrFalse(t),
                 }
             }
+            InstrAst::Compare(c, label) => Instr::BrCmp(*c, label_index(labels, label, pos, n)?),
             InstrAst::Switch(_) => unreachable!("lower_body lowers switch tables"),
         })
     }

@@ -4,7 +4,7 @@
 use crate::ast::*;
 use crate::lexer::{Pos, Tok, Token};
 use crate::ParseError;
-use aotsim_il::{Constant, Instr, Prim, SimpleOp, TypeKind, Visibility};
+use aotsim_il::{Cmp, Constant, Instr, Prim, SimpleOp, TypeKind, Visibility};
 
 pub(crate) struct Parser {
     toks: Vec<Token>,
@@ -719,9 +719,6 @@ impl Parser {
             "unbox",
         ];
         const BRANCH_OPS: [&str; 3] = ["br", "brtrue", "brfalse"];
-        // Compare-and-branch: the model keeps the target, not the comparison.
-        const COMPARE_BRANCH_OPS: [&str; 11] =
-            ["bcmp", "beq", "bne.un", "bge", "bge.un", "bgt", "bgt.un", "ble", "ble.un", "blt", "blt.un"];
         if let Some(k) = METHOD_OPS.iter().find(|k| **k == op) {
             return Ok(InstrAst::Method(k, self.method_ref()?));
         }
@@ -736,16 +733,16 @@ impl Parser {
             let label = self.part("a label")?.text;
             return Ok(InstrAst::Branch(k, label));
         }
-        if COMPARE_BRANCH_OPS.contains(&op) {
+        if let Some(c) = Cmp::from_mnemonic(op) {
             let label = self.part("a label")?.text;
-            return Ok(InstrAst::Branch("bcmp", label));
+            return Ok(InstrAst::Compare(c, label));
         }
         if op == "switch" {
             self.expect_punct("(")?;
             return Ok(InstrAst::Switch(self.labels()?.into_iter().map(|(l, _)| l).collect()));
         }
         if op == "cmp" {
-            return Err(ParseError::at(pos, "`cmp` takes a target now: write `bcmp LABEL` (or `beq`, `blt`, … LABEL)"));
+            return Err(ParseError::at(pos, "`cmp` is a compare-and-branch with its target now: write `beq`, `blt`, … LABEL"));
         }
         let short = |prefix: &str| op.strip_prefix(prefix).and_then(|n| n.parse::<u16>().ok()).filter(|n| *n <= 3);
         let plain = match op {

@@ -505,8 +505,8 @@ impl Printer<'_> {
             Instr::BrFalse(x) => {
                 let _ = write!(self.out, "brfalse IL_{x}");
             }
-            Instr::BrCmp(x) => {
-                let _ = write!(self.out, "bcmp IL_{x}");
+            Instr::BrCmp(c, x) => {
+                let _ = write!(self.out, "{} IL_{x}", c.mnemonic());
             }
             Instr::Switch(k) => {
                 let table = switches.get(k as usize).map_or(&[][..], Vec::as_slice);

@@ -118,7 +118,7 @@ impl IlFeatures {
                 Instr::Ret => 17,
                 Instr::Br(_) => 18,
                 Instr::BrTrue(_) | Instr::BrFalse(_) => 19,
-                Instr::BrCmp(_) => 20,
+                Instr::BrCmp(..) => 20,
                 Instr::Switch(_) => 21,
                 Instr::Op(SimpleOp::LdInd) => 22,
                 Instr::Op(SimpleOp::StInd) => 23,

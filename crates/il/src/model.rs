@@ -567,8 +567,9 @@ pub enum Instr {
     BrTrue(u32),
     /// Branch when the popped value is false / null / zero.
     BrFalse(u32),
-    /// Compare the two popped values and branch on the result (`beq`, `bne.un`, `blt`, …).
-    BrCmp(u32),
+    /// Compare the two popped values and branch when the comparison holds (`beq`, `bne.un`,
+    /// `blt`, …).
+    BrCmp(Cmp, u32),
     /// `switch`: pop an index and jump to that entry of table `k` of [`Body::switches`], or fall
     /// through when it is out of range.
     Switch(u32),
@@ -591,6 +592,67 @@ pub enum Instr {
         /// Values pushed.
         pushes: u8,
     },
+}
+
+/// The comparison of a compare-and-branch instruction ([`Instr::BrCmp`]); `…Un` compare
+/// integers as unsigned (and floating-point values unordered).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[allow(missing_docs)]
+pub enum Cmp {
+    Eq,
+    NeUn,
+    Ge,
+    GeUn,
+    Gt,
+    GtUn,
+    Le,
+    LeUn,
+    Lt,
+    LtUn,
+}
+
+impl Cmp {
+    /// Every comparison, in a fixed order.
+    pub const ALL: [Cmp; 10] = [Cmp::Eq, Cmp::NeUn, Cmp::Ge, Cmp::GeUn, Cmp::Gt, Cmp::GtUn, Cmp::Le, Cmp::LeUn, Cmp::Lt, Cmp::LtUn];
+
+    /// The branch's mnemonic (`beq`, `bne.un`, `bge`, …).
+    pub fn mnemonic(self) -> &'static str {
+        match self {
+            Cmp::Eq => "beq",
+            Cmp::NeUn => "bne.un",
+            Cmp::Ge => "bge",
+            Cmp::GeUn => "bge.un",
+            Cmp::Gt => "bgt",
+            Cmp::GtUn => "bgt.un",
+            Cmp::Le => "ble",
+            Cmp::LeUn => "ble.un",
+            Cmp::Lt => "blt",
+            Cmp::LtUn => "blt.un",
+        }
+    }
+
+    /// The comparison of the branch spelled `word`, if any.
+    pub fn from_mnemonic(word: &str) -> Option<Cmp> {
+        Cmp::ALL.iter().copied().find(|c| c.mnemonic() == word)
+    }
+
+    /// Whether the branch is taken for two `int32` values (`a` pushed first).
+    pub fn holds(self, a: i32, b: i32) -> bool {
+        let (ua, ub) = (a as u32, b as u32);
+        match self {
+            Cmp::Eq => a == b,
+            Cmp::NeUn => a != b,
+            Cmp::Ge => a >= b,
+            Cmp::GeUn => ua >= ub,
+            Cmp::Gt => a > b,
+            Cmp::GtUn => ua > ub,
+            Cmp::Le => a <= b,
+            Cmp::LeUn => ua <= ub,
+            Cmp::Lt => a < b,
+            Cmp::LtUn => ua < ub,
+        }
+    }
 }
 
 /// Instructions that only move values around: they matter for stack order, not for edges. Those
@@ -754,7 +816,7 @@ impl Instr {
             | Instr::Br(_)
             | Instr::BrTrue(_)
             | Instr::BrFalse(_)
-            | Instr::BrCmp(_)
+            | Instr::BrCmp(..)
             | Instr::Switch(_) => 5,
             Instr::LdFtn(_) | Instr::LdVirtFtn(_) | Instr::InitObj(_) | Instr::Constrained(_) => 6,
             Instr::TypeOp(SimpleOp::LdConst, _) => 6,
@@ -817,7 +879,7 @@ impl Instr {
             | Instr::Switch(_)
             | Instr::Throw
             | Instr::Pop => (1, 0),
-            Instr::BrCmp(_) => (2, 0),
+            Instr::BrCmp(..) => (2, 0),
             Instr::Dup => (1, 2),
             Instr::Op(s) | Instr::TypeOp(s, _) => {
                 let (a, b) = s.stack_effect();
@@ -830,7 +892,7 @@ impl Instr {
     /// The branch target of a branch instruction.
     pub fn branch_target(&self) -> Option<u32> {
         match self {
-            Instr::Br(t) | Instr::BrTrue(t) | Instr::BrFalse(t) | Instr::BrCmp(t) => Some(*t),
+            Instr::Br(t) | Instr::BrTrue(t) | Instr::BrFalse(t) | Instr::BrCmp(_, t) => Some(*t),
             _ => None,
         }
     }

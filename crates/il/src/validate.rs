@@ -422,7 +422,7 @@ fn check_bodies(d: &ProgramData, names: &crate::names::Names, facts: &SigFacts, 
                 }),
                 None => match *ins {
                     Instr::LdStr(st) => d.strings.contains(st).then_some(None).ok_or(()),
-                    Instr::Br(t) | Instr::BrTrue(t) | Instr::BrFalse(t) | Instr::BrCmp(t) => {
+                    Instr::Br(t) | Instr::BrTrue(t) | Instr::BrFalse(t) | Instr::BrCmp(_, t) => {
                         if t as usize >= body.instrs.len() {
                             out.rules.push(ValidationError::new(
                                 s,

@@ -318,35 +318,70 @@ fn get_type_by_name(p: &Program) -> Vec<MethodId> {
 /// The instructions of `body` that can execute once branches on known feature switches (and on
 /// constants) are folded: ILLink's unreachable-block removal. `None` (all of them) when nothing
 /// folds. Control enters at the first instruction and at every exception handler, and follows
-/// every branch and `switch` target.
+/// every branch and `switch` target. Folded, as ILLink folds them: `brtrue`/`brfalse` right after
+/// a feature switch's getter or an `ldc.i4`, a compare-and-branch right after two of them, a
+/// `switch` right after one; never a branch that is itself a jump target, nor a compare whose
+/// second operand is (another value may reach it there: `x && Feature` computed as a value joins
+/// `ldc.i4.0` and the getter's result at one `brfalse`).
 fn live_instructions(body: &Body, p: &Program, switches: &HashMap<MethodId, bool>) -> Option<Vec<bool>> {
     if switches.is_empty() {
         return None;
     }
-    let known = |i: usize| -> Option<bool> {
+    let n = body.instrs.len();
+    let known = |i: usize| -> Option<i32> {
         match body.instrs.get(i)? {
-            Instr::Call(r) => switches.get(&p.method_refs[*r].method).copied(),
-            Instr::LdcI4(v) => Some(*v != 0),
+            Instr::Call(r) => switches.get(&p.method_refs[*r].method).map(|&on| i32::from(on)),
+            Instr::LdcI4(v) => Some(*v),
             _ => None,
         }
     };
-    let folds = body
-        .instrs
-        .iter()
-        .enumerate()
-        .any(|(i, ins)| matches!(ins, Instr::BrTrue(_) | Instr::BrFalse(_)) && i > 0 && known(i - 1).is_some());
-    if !folds {
+    let mut targeted: Option<Vec<bool>> = None;
+    let mut targeted = |i: usize| {
+        targeted.get_or_insert_with(|| {
+            let mut t = vec![false; n];
+            for x in body.targets() {
+                if let Some(x) = t.get_mut(x as usize) {
+                    *x = true;
+                }
+            }
+            t
+        })[i]
+    };
+    // The one successor of instruction `i` when it is a branch that folds.
+    let mut decided = |i: usize| -> Option<usize> {
+        let ins = body.instrs[i];
+        let operand = |k: usize| i.checked_sub(k).and_then(known);
+        let next = match ins {
+            Instr::BrTrue(t) | Instr::BrFalse(t) => {
+                let v = operand(1)?;
+                if (v != 0) == matches!(ins, Instr::BrTrue(_)) {
+                    t as usize
+                } else {
+                    i + 1
+                }
+            }
+            Instr::BrCmp(c, t) => {
+                let (a, b) = (operand(2)?, operand(1)?);
+                if targeted(i - 1) {
+                    return None;
+                }
+                if c.holds(a, b) {
+                    t as usize
+                } else {
+                    i + 1
+                }
+            }
+            Instr::Switch(k) => {
+                let v = operand(1)?;
+                let table = body.switches().get(k as usize)?;
+                usize::try_from(v).ok().and_then(|v| table.get(v)).map_or(i + 1, |&t| t as usize)
+            }
+            _ => return None,
+        };
+        (!targeted(i)).then_some(next)
+    };
+    if !(0..n).any(|i| decided(i).is_some()) {
         return None;
-    }
-    let n = body.instrs.len();
-    // A branch that is itself a jump target may be reached with another value than the constant
-    // before it (`x && Feature` as a value: `…; br test; ldc.i4.0; test: brfalse`): not folded,
-    // as ILLink does not fold it either.
-    let mut targeted = vec![false; n];
-    for t in body.targets() {
-        if let Some(x) = targeted.get_mut(t as usize) {
-            *x = true;
-        }
     }
     let mut live = vec![false; n];
     let mut stack: Vec<usize> = body.entries().collect();
@@ -355,14 +390,9 @@ fn live_instructions(body: &Body, p: &Program, switches: &HashMap<MethodId, bool
             continue;
         }
         live[i] = true;
-        let ins = body.instrs[i];
-        let cond = if i > 0 && !targeted[i] { known(i - 1) } else { None };
-        match (ins, cond) {
-            (Instr::BrTrue(t) | Instr::BrFalse(t), Some(v)) => {
-                let jump_if = matches!(ins, Instr::BrTrue(_));
-                stack.push(if v == jump_if { t as usize } else { i + 1 });
-            }
-            _ => stack.extend(body.successors(i)),
+        match decided(i) {
+            Some(next) => stack.push(next),
+            None => stack.extend(body.successors(i)),
         }
     }
     Some(live)
