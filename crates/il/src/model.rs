@@ -945,3 +945,19 @@ pub struct CustomAttribute {
     /// Named property and field arguments.
     pub named: Vec<NamedArg>,
 }
+
+#[cfg(test)]
+mod cmp_tests {
+    use super::Cmp;
+
+    #[test]
+    fn comparisons_read_their_mnemonics_and_compare_signed_or_unsigned() {
+        for c in Cmp::ALL {
+            assert_eq!(Cmp::from_mnemonic(c.mnemonic()), Some(c));
+        }
+        assert!(Cmp::Lt.holds(-1, 0) && !Cmp::LtUn.holds(-1, 0));
+        assert!(Cmp::GtUn.holds(-1, 0) && !Cmp::Gt.holds(-1, 0));
+        assert!(Cmp::Eq.holds(3, 3) && !Cmp::NeUn.holds(3, 3) && Cmp::LeUn.holds(3, 3) && Cmp::GeUn.holds(3, 3));
+        assert!(Cmp::Le.holds(2, 3) && !Cmp::Ge.holds(2, 3));
+    }
+}
