@@ -249,3 +249,61 @@ assembly A {
     assert_eq!(feature(&program, "App::Take(Union)", "own_struct_param_bytes"), 8.0);
     assert_eq!(feature(&program, "App::Pad(Padded)", "own_struct_param_bytes"), 32.0);
 }
+
+/// Blocks that end in `throw` are compiled out of line: their `ldstr`s are helper calls that pass
+/// the image outside the core library, and the core library's exceptions built from up to two
+/// strings are one helper call (benches/mono-inlining/throw.sh measures both).
+#[test]
+fn strings_and_core_library_exceptions_in_throw_blocks_are_counted_apart() {
+    let text = r#"
+assembly System.Private.CoreLib {
+    class System.Object { method public .ctor() { ret } }
+    class System.Exception : System.Object {
+        method public .ctor(string message) { ret }
+        method public .ctor(string message, System.Exception inner) { ret }
+    }
+    class System.NotSupportedException : System.Exception { method public .ctor(string message) { ret } }
+    class System.Guard : System.Object {
+        method public static void Fail() {
+            ldstr "core" newobj System.NotSupportedException::.ctor(string) throw
+        }
+    }
+}
+assembly App references System.Private.CoreLib {
+    class OwnException : System.Exception { method public .ctor(string message) { ret } }
+    class App : System.Object {
+        method public static string Check(int32 x) {
+            ldarg 0
+            brtrue fine
+            ldstr "hot" pop
+            ldstr "a" newobj System.NotSupportedException::.ctor(string) throw
+          fine:
+            ldarg 0 ldc.i4 2
+            bgt other
+            ldstr "b" newobj OwnException::.ctor(string) throw
+          other:
+            ldstr "c" ldnull newobj System.Exception::.ctor(string,System.Exception) throw
+        }
+        method public static object Returned() {
+            ldstr "d" newobj System.NotSupportedException::.ctor(string) ret
+        }
+    }
+}
+"#;
+    let program = aotsim::text::parse(text, "throws.il").expect("valid");
+    let check = "App::Check(int32)";
+    // The block after `brtrue` runs from "hot" to the first throw: four strings in throw blocks.
+    assert_eq!(feature(&program, check, "cold_ldstr"), 4.0);
+    assert_eq!(feature(&program, check, "cold_ldstr_image_args"), 4.0);
+    // Only NotSupportedException(string) qualifies: OwnException is not the core library's, and
+    // (string, Exception) is not two strings.
+    assert_eq!(feature(&program, check, "cold_corlib_exceptions"), 1.0);
+    // Returned, not thrown: nothing out of line.
+    assert_eq!(feature(&program, "App::Returned()", "cold_ldstr"), 0.0);
+    assert_eq!(feature(&program, "App::Returned()", "cold_corlib_exceptions"), 0.0);
+    // In the core library the helper takes no image.
+    let fail = "System.Guard::Fail()";
+    assert_eq!(feature(&program, fail, "cold_ldstr"), 1.0);
+    assert_eq!(feature(&program, fail, "cold_ldstr_image_args"), 0.0);
+    assert_eq!(feature(&program, fail, "cold_corlib_exceptions"), 1.0);
+}

@@ -25,7 +25,7 @@ pub const INLINE_LIMIT: u32 = 20;
 /// libraries' `AggressiveInlining` chains go that deep (`Utf8Formatter.TryFormat`).
 const INLINE_DEPTH: u32 = 4;
 
-const TAIL: [&str; 44] = [
+const TAIL: [&str; 47] = [
     "clauses",
     "max_stack",
     "locals",
@@ -70,6 +70,9 @@ const TAIL: [&str; 44] = [
     "inlined_net_instrs",
     "vanishing_calls",
     "intrinsic_calls",
+    "cold_ldstr",
+    "cold_corlib_exceptions",
+    "cold_ldstr_image_args",
 ];
 
 /// Bytes of a value of type `sig` on x64: primitives by width, references 8, structs the sum of
@@ -315,6 +318,73 @@ fn derives_from(p: &Program, t: TypeId, name: &str) -> bool {
     false
 }
 
+/// The instructions of `body` that Mono's AOT compiler treats as out of line: each basic block
+/// that holds a `throw`, from the nearest block start before it (the method's start, a branch or
+/// `switch` target, a handler, or the instruction after a branch or `switch`; not after `ret` or
+/// `throw`, as Mono's `get_basic_blocks` marks them). In such a block an `ldstr` becomes a call to
+/// a helper that takes the string's token, and the image too outside the core library (measured:
+/// `ldstr; newobj NotSupportedException(string); throw` compiles to 60 bytes in mscorlib and to 67
+/// in System and in a test assembly, `mov rdi, [got]` being 7 bytes), and the exceptions of the
+/// core library constructed from up to two strings are made by one helper call from their type's
+/// token (`benches/mono-inlining/Throw.cs`).
+fn throw_blocks(body: &Body) -> Vec<bool> {
+    let n = body.instrs.len();
+    let mut start = vec![false; n + 1];
+    start[0] = true;
+    for t in body.targets() {
+        if let Some(s) = start.get_mut(t as usize) {
+            *s = true;
+        }
+    }
+    for (i, ins) in body.instrs.iter().enumerate() {
+        if ins.branch_target().is_some() || matches!(ins, Instr::Switch(_)) {
+            start[i + 1] = true;
+        }
+    }
+    let mut cold = vec![false; n];
+    for i in (0..n).filter(|&i| body.instrs[i] == Instr::Throw) {
+        let mut k = i;
+        loop {
+            cold[k] = true;
+            if start[k] || k == 0 {
+                break;
+            }
+            k -= 1;
+        }
+    }
+    cold
+}
+
+/// Whether type `t` is declared by the core library: its base chain ends at a `System.Object` of
+/// its own assembly (a type without a base, an interface, is taken by its assembly's name).
+fn in_core_library(p: &Program, t: TypeId) -> bool {
+    let asm = p.types[t].assembly;
+    let mut cur = t;
+    for _ in 0..64 {
+        match p.types[cur].base.and_then(|b| p.sig_def(b)) {
+            Some(b) => cur = b,
+            None => break,
+        }
+    }
+    let root = &p.types[cur];
+    if root.namespace == "System" && root.name == "Object" {
+        root.assembly == asm
+    } else {
+        ["mscorlib", "System.Private.CoreLib"].contains(&p.assemblies[asm].name.as_str())
+    }
+}
+
+/// Whether `ctor` constructs an exception of the core library from no more than two strings:
+/// Mono makes those in a `throw` block with one helper call (`mono_create_corlib_exception_0/1/2`)
+/// from the type's token instead of allocating and calling the constructor.
+fn corlib_exception_ctor(p: &Program, ctor: MethodId) -> bool {
+    let md = &p.methods[ctor];
+    md.params.len() <= 2
+        && md.params.iter().all(|x| p.type_refs[x.ty] == TypeSig::Prim(Prim::String))
+        && derives_from(p, md.declaring_type, "Exception")
+        && in_core_library(p, md.declaring_type)
+}
+
 /// What a type check against `target` (`castclass`, `isinst`, `unbox.any`) compiles to, as an
 /// offset into the cast features: 0 an interface (a test of the object's interface bitmap), 1 a
 /// class that is not sealed (a test of its depth and supertype table), 2 an array or a generic
@@ -524,6 +594,19 @@ pub fn features(p: &Program, m: MethodId, il: Option<&[Option<IlFeatures>]>) -> 
             _ => {}
         }
     }
+    // Blocks that end in `throw`, which Mono compiles out of line (see `throw_blocks`).
+    let cold = throw_blocks(body);
+    let core = in_core_library(p, md.declaring_type);
+    for (ins, _) in body.instrs.iter().zip(&cold).filter(|(_, &c)| c) {
+        match ins {
+            Instr::LdStr(_) => {
+                f[t + 44] += 1.0;
+                f[t + 46] += f64::from(!core);
+            }
+            Instr::NewObj(r) if corlib_exception_ctor(p, p.method_refs[*r].method) => f[t + 45] += 1.0,
+            _ => {}
+        }
+    }
     f[t + 12] = (body.instrs.len() as f64 - 200.0).max(0.0);
     let entry_checked = (md.flags.is_static && !md.is_static_constructor()) || md.is_constructor();
     f[t + 31] = f64::from(entry_checked && precise_cctor(p, md.declaring_type, il));
@@ -590,6 +673,35 @@ pub struct Profile {
     /// their size instead of being capped at the largest leaf seen in the fit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_il: Option<f64>,
+    /// For the tree form: bytes per unit of features whose cost is known from the compiler
+    /// rather than fitted ([`KNOWN_BYTES`]), added to the trees' estimate (and taken out of the
+    /// measurements before the trees are fitted).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub known: Vec<(String, f64)>,
+}
+
+/// Costs the tree form takes as known instead of fitting them: an `ldstr` in a block that ends in
+/// `throw` passes the image to Mono's helper outside the core library, `mov rdi, [got]`, 7 bytes
+/// (`throw_blocks`; measured with `benches/mono-inlining/throw.sh`). Fitted, the trees could not
+/// learn it for the core library when it is held out: none of the other assemblies is one.
+pub const KNOWN_BYTES: [(&str, f64); 1] = [("cold_ldstr_image_args", 7.0)];
+
+/// The index of the feature called `name` ([`feature_names`]).
+fn feature_index(name: &str) -> Option<usize> {
+    let t = 2 + OP_GROUPS.len();
+    if name == "bias" {
+        return Some(0);
+    }
+    if name == "il_bytes" {
+        return Some(1);
+    }
+    if let Some(g) = name.strip_prefix("op_").and_then(|g| OP_GROUPS.iter().position(|x| *x == g)) {
+        return Some(2 + g);
+    }
+    if let Some(k) = TAIL.iter().position(|x| *x == name) {
+        return Some(t + k);
+    }
+    name.strip_prefix("inlined_").and_then(|g| OP_GROUPS.iter().position(|x| *x == g)).map(|g| t + TAIL.len() + g)
 }
 
 /// How many forests the tree form averages, each fitted on its own draw of rows: the trees of one
@@ -632,7 +744,13 @@ impl Profile {
 
     /// Bytes from the forest's prediction `y` for features `f` (before the target factor).
     fn tree_bytes(&self, y: f64, f: &[f64; N_FEATURES]) -> f64 {
-        self.scale * y.exp() * self.per_il.map_or(1.0, |k| f[1] + k)
+        self.scale * y.exp() * self.per_il.map_or(1.0, |k| f[1] + k) + self.known_bytes(f)
+    }
+
+    /// The bytes of [`Profile::known`]'s features in an estimate of features `f`, before the
+    /// target factor.
+    fn known_bytes(&self, f: &[f64; N_FEATURES]) -> f64 {
+        self.known.iter().map(|(name, bytes)| feature_index(name).map_or(0.0, |i| bytes * f[i])).sum()
     }
 
     /// An error when the profile was fitted on features other than this version's
@@ -686,12 +804,18 @@ impl Profile {
     pub fn explain(&self, f: &[f64; N_FEATURES]) -> Vec<(String, f64)> {
         let total = self.estimate(f);
         if let (Form::Gbdt, Some(forest)) = (self.form, &self.forest) {
-            let mut v: Vec<(String, f64)> = feature_names()
-                .into_iter()
-                .zip(forest.contributions(f, N_FEATURES))
-                .map(|(n, c)| (n, total - total / c.exp()))
-                .filter(|(_, b)| b.abs() > 0.5)
-                .collect();
+            // Known costs are their bytes; the trees' share is split by path contributions.
+            let known: Vec<(String, f64)> =
+                self.known.iter().filter_map(|(n, b)| feature_index(n).map(|i| (n.clone(), b * f[i] * self.factor))).collect();
+            let trees = total - known.iter().map(|k| k.1).sum::<f64>();
+            let mut v: Vec<(String, f64)> =
+                feature_names().into_iter().zip(forest.contributions(f, N_FEATURES)).map(|(n, c)| (n, trees - trees / c.exp())).collect();
+            for (n, b) in known {
+                if let Some(x) = v.iter_mut().find(|x| x.0 == n) {
+                    x.1 += b;
+                }
+            }
+            v.retain(|(_, b)| b.abs() > 0.5);
             v.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
             return v;
         }
@@ -759,7 +883,13 @@ pub fn fit_form(samples: &[Sample], name: &str, source: &str, form: Form) -> Pro
     if form == Form::Gbdt {
         let x: Vec<Vec<f64>> = samples.iter().map(|s| s.features.to_vec()).collect();
         let per_il = Some(PER_IL);
-        let y: Vec<f64> = samples.iter().map(|s| s.native.max(1.0).ln() - per_il.map_or(0.0, |k| (s.features[1] + k).ln())).collect();
+        let known: Vec<(String, f64)> = KNOWN_BYTES.iter().map(|&(n, b)| (n.to_string(), b)).collect();
+        let known_of = |f: &[f64; N_FEATURES]| -> f64 { known.iter().map(|(n, b)| feature_index(n).map_or(0.0, |i| b * f[i])).sum() };
+        // The trees learn what is left once the known bytes are taken out.
+        let y: Vec<f64> = samples
+            .iter()
+            .map(|s| (s.native - known_of(&s.features)).max(1.0).ln() - per_il.map_or(0.0, |k| (s.features[1] + k).ln()))
+            .collect();
         let forest = gbdt::Forest::average(
             (0..FORESTS)
                 .map(|i| {
@@ -779,6 +909,7 @@ pub fn fit_form(samples: &[Sample], name: &str, source: &str, form: Form) -> Pro
             scale: 1.0,
             factor: 1.0,
             per_il,
+            known,
         };
         let est: f64 = samples.iter().map(|s| profile.estimate(&s.features)).sum();
         let real: f64 = samples.iter().map(|s| s.native).sum();
@@ -822,6 +953,7 @@ pub fn fit_form(samples: &[Sample], name: &str, source: &str, form: Form) -> Pro
         scale: 1.0,
         factor: 1.0,
         per_il: None,
+        known: Vec::new(),
     };
     // Relative weighting favours small methods and leaves the sum low: rescale so that the total
     // over the fitted methods is exact (assembly totals are what whole-app estimates add up).
@@ -982,6 +1114,39 @@ mod tests {
             let one: Vec<u64> = rows.iter().map(|f| q.estimate(f).to_bits()).collect();
             assert_eq!(q.estimate_many(&rows).iter().map(|x| x.to_bits()).collect::<Vec<_>>(), one);
         }
+    }
+
+    #[test]
+    fn the_tree_form_adds_known_costs_outside_the_trees() {
+        // native = 4·(il + 16) + 7 per string in a throw block passing the image: once the known
+        // bytes are out, the trees see a constant ratio, so a core-library method (the same
+        // strings, no image) is estimated without them, which trees alone could not learn here.
+        let (cold, image) = (feature_index("cold_ldstr").expect("feature"), feature_index("cold_ldstr_image_args").expect("feature"));
+        let row = |il: f64, c: f64, with_image: bool| {
+            let mut f = [0.0; N_FEATURES];
+            f[0] = 1.0;
+            f[1] = il;
+            f[cold] = c;
+            f[image] = if with_image { c } else { 0.0 };
+            f
+        };
+        let samples: Vec<Sample> = (0..300u32)
+            .map(|i| {
+                let f = row(f64::from(i % 41 + 1), f64::from(i % 4), true);
+                Sample { group: "g".into(), features: f, native: 4.0 * (f[1] + 16.0) + 7.0 * f[image] }
+            })
+            .collect();
+        let p = fit_form(&samples, "t", "test", Form::Gbdt);
+        assert_eq!(p.known, vec![("cold_ldstr_image_args".to_string(), 7.0)]);
+        let core = p.estimate(&row(20.0, 3.0, false));
+        assert!((core - 144.0).abs() < 1.5, "{core}");
+        let other = p.estimate(&row(20.0, 3.0, true));
+        assert!((other - core - 21.0).abs() < 1e-9, "{other} {core}");
+        let why = p.explain(&row(20.0, 3.0, true));
+        assert!(why.iter().any(|(n, b)| n == "cold_ldstr_image_args" && (b - 21.0).abs() < 0.5), "{why:?}");
+        // The known costs travel with the profile.
+        let back: Profile = serde_json::from_str(&serde_json::to_string(&p).expect("json")).expect("profile");
+        assert_eq!(back.known, p.known);
     }
 
     #[test]
