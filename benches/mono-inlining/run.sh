@@ -3,15 +3,12 @@
 # the bytes of its caller and of the caller of the same body marked NoInlining: equal means the
 # callee was not inlined. Needs mono-devel and binutils (`as`, `nm`).
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-out=$(mktemp -d)
-mcs -o+ -out:"$out/Probe.exe" "$here/Probe.cs" >/dev/null
-mono --aot=asmonly,outfile="$out/Probe.s" "$out/Probe.exe" >/dev/null 2>&1
-as -o "$out/Probe.o" "$out/Probe.s"
+source "$(dirname "$0")/aot.sh"
+symbols=$(aot_symbols Probe)
 declare -A size
 while read -r _ hex _ name; do
     size[$name]=$((16#$hex))
-done < <(nm -S "$out/Probe.o" | grep ' Callers_')
+done < <(grep ' Callers_' <<<"$symbols")
 printf '%-22s %8s %10s  %s\n' callee caller "NoInlining" inlined
 for key in "${!size[@]}"; do
     base=${key#Callers_}
@@ -25,4 +22,3 @@ for key in "${!size[@]}"; do
     if [[ ${size[$key]} == "$no" ]]; then verdict=no; fi
     printf '%-22s %8s %10s  %s\n' "$base" "${size[$key]}" "$no" "$verdict"
 done | sort
-rm -rf "$out"
