@@ -307,3 +307,25 @@ assembly App references System.Private.CoreLib {
     assert_eq!(feature(&program, fail, "cold_ldstr_image_args"), 0.0);
     assert_eq!(feature(&program, fail, "cold_corlib_exceptions"), 1.0);
 }
+
+/// The IL bytes that only `AggressiveInlining` brings into a caller, read from a compiled C#
+/// fixture (the text format carries no such flags): `Lib.Long` is 31 IL bytes, `Lib.Outer` 32 and
+/// calls `Long` twice; short callees are inlined anyway, long unmarked ones not at all, and a call
+/// in code a decided branch removes brings nothing.
+#[test]
+fn aggressive_inlining_brings_in_the_il_of_long_callees_and_their_callees() {
+    use aotsim::ecma335::{load_with, Input, LoadOptions};
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cs/Inlining.exe");
+    let input = Input { name: "Inlining.exe".into(), bytes: std::fs::read(&path).expect("fixture") };
+    let loaded = load_with(vec![input], &mut |_| None, LoadOptions { il_features: true }).expect("fixture reads");
+    let (p, il) = (&loaded.program, loaded.il_features.as_deref());
+    let i = feature_names().iter().position(|n| n == "aggressive_inlined_il").expect("feature");
+    let of = |name: &str| {
+        let m = p.methods.ids().find(|&m| p.method_name(m) == name).unwrap_or_else(|| panic!("no method {name}"));
+        features(p, m, il)[i]
+    };
+    assert_eq!(of("Program::CallsLong(int32)"), 31.0);
+    assert_eq!(of("Program::CallsOuter(int32)"), 32.0 + 2.0 * 31.0);
+    assert_eq!(of("Program::CallsShortAndPlain(int32)"), 0.0);
+    assert_eq!(of("Program::CallsLongWhenEnabled(int32)"), 0.0);
+}

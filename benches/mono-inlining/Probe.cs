@@ -45,6 +45,12 @@ static class H {
     [MethodImpl(MethodImplOptions.NoInlining)] internal static Type GetsTypeNo(object o) { return o.GetType(); }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] internal static int CallsAggressive(int x) { Big(x); return x; }
     [MethodImpl(MethodImplOptions.NoInlining)] internal static int CallsAggressiveNo(int x) { Big(x); return x; }
+    // A long body (24 statements, about 200 IL bytes): AggressiveInlining inlines it whatever its size.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] internal static int Long(int x) { x = x * 2 + 0; x = x * 3 + 1; x = x * 4 + 2; x = x * 5 + 3; x = x * 6 + 4; x = x * 7 + 5; x = x * 8 + 6; x = x * 2 + 7; x = x * 3 + 8; x = x * 4 + 9; x = x * 5 + 10; x = x * 6 + 11; x = x * 7 + 12; x = x * 8 + 13; x = x * 2 + 14; x = x * 3 + 15; x = x * 4 + 16; x = x * 5 + 17; x = x * 6 + 18; x = x * 7 + 19; x = x * 8 + 20; x = x * 2 + 21; x = x * 3 + 22; x = x * 4 + 23; return x; }
+    [MethodImpl(MethodImplOptions.NoInlining)] internal static int LongNo(int x) { x = x * 2 + 0; x = x * 3 + 1; x = x * 4 + 2; x = x * 5 + 3; x = x * 6 + 4; x = x * 7 + 5; x = x * 8 + 6; x = x * 2 + 7; x = x * 3 + 8; x = x * 4 + 9; x = x * 5 + 10; x = x * 6 + 11; x = x * 7 + 12; x = x * 8 + 13; x = x * 2 + 14; x = x * 3 + 15; x = x * 4 + 16; x = x * 5 + 17; x = x * 6 + 18; x = x * 7 + 19; x = x * 8 + 20; x = x * 2 + 21; x = x * 3 + 22; x = x * 4 + 23; return x; }
+    // Generic, testing typeof(T), called from shared generic code: inlined there too.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] internal static int TypeTest<T>(int x) { if (typeof(T) == typeof(byte)) return x + 1; return x + 2; }
+    [MethodImpl(MethodImplOptions.NoInlining)] internal static int TypeTestNo<T>(int x) { if (typeof(T) == typeof(byte)) return x + 1; return x + 2; }
 }
 
 static class Callers {
@@ -68,6 +74,10 @@ static class Callers {
     static Exception ReturnsNewExceptionNo(string s) { return H.ReturnsNewExceptionNo(s); }
     static int CallsAggressive(int x) { return H.CallsAggressive(x); }
     static int CallsAggressiveNo(int x) { return H.CallsAggressiveNo(x); }
+    static int Long(int x) { return H.Long(x); }
+    static int LongNo(int x) { return H.LongNo(x); }
+    static int Shared<T>(int x) { return H.TypeTest<T>(x); }
+    static int SharedNo<T>(int x) { return H.TypeTestNo<T>(x); }
     static int Intrinsic(ref int x) { return H.Intrinsic(ref x); }
     static int IntrinsicNo(ref int x) { return H.IntrinsicNo(ref x); }
     static Type TypeOf() { return H.TypeOf(); }
