@@ -709,6 +709,12 @@ pub struct Profile {
 /// learn it for the core library when it is held out: none of the other assemblies is one.
 pub const KNOWN_BYTES: [(&str, f64); 1] = [("cold_ldstr_image_args", 7.0)];
 
+/// The bytes that `known` (feature name, bytes per unit) prices in features `f`; a name this
+/// version does not compute prices nothing ([`Profile::check_features`] refuses such profiles).
+fn known_bytes(known: &[(String, f64)], f: &[f64; N_FEATURES]) -> f64 {
+    known.iter().map(|(name, bytes)| feature_index(name).map_or(0.0, |i| bytes * f[i])).sum()
+}
+
 /// The index of the feature called `name` ([`feature_names`]).
 fn feature_index(name: &str) -> Option<usize> {
     let t = 2 + OP_GROUPS.len();
@@ -773,7 +779,7 @@ impl Profile {
     /// The bytes of [`Profile::known`]'s features in an estimate of features `f`, before the
     /// target factor.
     fn known_bytes(&self, f: &[f64; N_FEATURES]) -> f64 {
-        self.known.iter().map(|(name, bytes)| feature_index(name).map_or(0.0, |i| bytes * f[i])).sum()
+        known_bytes(&self.known, f)
     }
 
     /// An error when the profile was fitted on features other than this version's
@@ -784,6 +790,12 @@ impl Profile {
             Form::Gbdt => self.features.iter().map(String::as_str).collect(),
             Form::Linear | Form::LogLinear => self.weights.iter().map(|(n, _)| n.as_str()).collect(),
         };
+        if let Some((n, _)) = self.known.iter().find(|(n, _)| feature_index(n).is_none()) {
+            return Err(format!(
+                "profile {} prices a feature this aotsim does not compute, `{n}`: refit it with `aotsim calibrate`",
+                self.name
+            ));
+        }
         if theirs.iter().copied().eq(names.iter().map(String::as_str)) {
             return Ok(());
         }
@@ -907,11 +919,10 @@ pub fn fit_form(samples: &[Sample], name: &str, source: &str, form: Form) -> Pro
         let x: Vec<Vec<f64>> = samples.iter().map(|s| s.features.to_vec()).collect();
         let per_il = Some(PER_IL);
         let known: Vec<(String, f64)> = KNOWN_BYTES.iter().map(|&(n, b)| (n.to_string(), b)).collect();
-        let known_of = |f: &[f64; N_FEATURES]| -> f64 { known.iter().map(|(n, b)| feature_index(n).map_or(0.0, |i| b * f[i])).sum() };
         // The trees learn what is left once the known bytes are taken out.
         let y: Vec<f64> = samples
             .iter()
-            .map(|s| (s.native - known_of(&s.features)).max(1.0).ln() - per_il.map_or(0.0, |k| (s.features[1] + k).ln()))
+            .map(|s| (s.native - known_bytes(&known, &s.features)).max(1.0).ln() - per_il.map_or(0.0, |k| (s.features[1] + k).ln()))
             .collect();
         let forest = gbdt::Forest::average(
             (0..FORESTS)
@@ -1123,6 +1134,9 @@ mod tests {
         let mut other = p.clone();
         other.features.pop();
         assert!(other.check_features().is_err_and(|e| e.contains("refit")));
+        let mut priced = p.clone();
+        priced.known.push(("no_such_feature".into(), 3.0));
+        assert!(priced.check_features().is_err_and(|e| e.contains("`no_such_feature`")));
         // Many rows at once estimate what each row alone does, for the target profiles too.
         let rows: Vec<[f64; N_FEATURES]> = (0..20)
             .map(|i| {
