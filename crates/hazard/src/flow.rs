@@ -139,18 +139,7 @@ pub fn run(p: &Program, m: MethodId, body: &Body, src: &dyn Sources, visit: &mut
     }
     // Block leaders: the entry, handlers, branch and `switch` targets, and what follows a
     // branch, a `switch` or a block end.
-    let mut leader = vec![false; n];
-    leader[0] = true;
-    for t in body.targets() {
-        if (t as usize) < n {
-            leader[t as usize] = true;
-        }
-    }
-    for (i, ins) in body.instrs.iter().enumerate() {
-        if (ins.branch_target().is_some() || matches!(ins, Instr::Switch(_)) || ins.ends_block()) && i + 1 < n {
-            leader[i + 1] = true;
-        }
-    }
+    let leader = body.block_starts(true);
     let entry_state = State {
         stack: Vec::new(),
         args: (0..md.params.len()).map(|i| src.param(i as u16)).collect(),

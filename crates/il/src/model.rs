@@ -314,6 +314,31 @@ impl Body {
         target.into_iter().chain(table.iter().copied()).map(|t| t as usize).chain(next).filter(move |&t| t < n)
     }
 
+    /// Where basic blocks begin, by instruction index: the entry, handlers, branch and `switch`
+    /// targets, and the instruction after a branch or `switch`; with `after_ends`, the one after
+    /// `ret` and `throw` too (a flow analysis starts a block there; Mono's AOT compiler, which
+    /// only marks targets and what follows branches, does not).
+    pub fn block_starts(&self, after_ends: bool) -> Vec<bool> {
+        let n = self.instrs.len();
+        let mut start = vec![false; n];
+        if let Some(s) = start.first_mut() {
+            *s = true;
+        }
+        for t in self.targets() {
+            if let Some(s) = start.get_mut(t as usize) {
+                *s = true;
+            }
+        }
+        for (i, ins) in self.instrs.iter().enumerate() {
+            if ins.branch_target().is_some() || matches!(ins, Instr::Switch(_)) || (after_ends && ins.ends_block()) {
+                if let Some(s) = start.get_mut(i + 1) {
+                    *s = true;
+                }
+            }
+        }
+        start
+    }
+
     /// Every branch and `switch` target and handler start, with repeats.
     pub fn targets(&self) -> impl Iterator<Item = u32> + '_ {
         let branches = self.instrs.iter().filter_map(Instr::branch_target);

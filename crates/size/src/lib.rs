@@ -350,18 +350,7 @@ fn derives_from(p: &Program, t: TypeId, name: &str) -> bool {
 /// token (`benches/mono-inlining/Throw.cs`).
 fn throw_blocks(body: &Body) -> Vec<bool> {
     let n = body.instrs.len();
-    let mut start = vec![false; n + 1];
-    start[0] = true;
-    for t in body.targets() {
-        if let Some(s) = start.get_mut(t as usize) {
-            *s = true;
-        }
-    }
-    for (i, ins) in body.instrs.iter().enumerate() {
-        if ins.branch_target().is_some() || matches!(ins, Instr::Switch(_)) {
-            start[i + 1] = true;
-        }
-    }
+    let start = body.block_starts(false);
     let mut cold = vec![false; n];
     for i in (0..n).filter(|&i| body.instrs[i] == Instr::Throw) {
         let mut k = i;
