@@ -356,7 +356,7 @@ fn throw_blocks(body: &Body) -> Vec<bool> {
         let mut k = i;
         loop {
             cold[k] = true;
-            if start[k] || k == 0 {
+            if start[k] {
                 break;
             }
             k -= 1;
