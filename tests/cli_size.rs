@@ -64,8 +64,18 @@ fn calibrate_fits_and_cross_validates() {
     assert_eq!(csv.lines().count(), 1 + 2312);
     // Without the cross-validation: the fit on all data alone, and the same profile.
     let out2 = dir.join("p2.json");
-    let once = calibrate(&["-o", out2.to_str().expect("utf8"), "--no-cross-validation"]);
+    let decisions = dir.join("inl.csv");
+    let once =
+        calibrate(&["-o", out2.to_str().expect("utf8"), "--no-cross-validation", "--export-inlining", decisions.to_str().expect("utf8")]);
     assert_eq!(once.code, 0, "{}", once.stderr);
+    // The inlining decisions: one row per call or construction of a measured method, some
+    // inlined and some not, names with commas quoted.
+    let inl = std::fs::read_to_string(&decisions).expect("decisions");
+    assert!(inl.starts_with("assembly,token,callee_type,callee,overloads,inlined\n"), "{inl:.200}");
+    let rows: Vec<&str> = inl.lines().skip(1).collect();
+    assert!(rows.len() > 2312, "{}", rows.len());
+    assert!(rows.iter().any(|r| r.ends_with(",1")) && rows.iter().any(|r| r.ends_with(",0")));
+    assert!(rows.iter().all(|r| r.starts_with("Mono.Security.dll,0x06") || r.starts_with("System.Configuration.dll,0x06")));
     assert!(once.stdout.contains("all (fitted on)") && !once.stdout.contains("Mono.Security.dll"), "{}", once.stdout);
     assert_eq!(std::fs::read_to_string(&out2).expect("p2"), std::fs::read_to_string(&out).expect("p"));
     // The profile it wrote is usable.

@@ -308,24 +308,105 @@ assembly App references System.Private.CoreLib {
     assert_eq!(feature(&program, fail, "cold_corlib_exceptions"), 1.0);
 }
 
+/// `aggressive_inlined_il` of the method called `name` in the compiled fixture `Inlining.exe`,
+/// read with the core library it references (`../shared/calibration/assemblies`: which types are
+/// structs and which classes have static constructors decides some inlining).
+fn aggressive_il_in_fixture() -> impl Fn(&str) -> f64 {
+    use aotsim::ecma335::{load_with, Input, LoadOptions};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let input = Input { name: "Inlining.exe".into(), bytes: std::fs::read(root.join("tests/data/cs/Inlining.exe")).expect("fixture") };
+    let refs = root.join("../shared/calibration/assemblies");
+    let mut resolve = |name: &str| {
+        let file = format!("{name}.dll");
+        std::fs::read(refs.join(&file)).ok().map(|bytes| Input { name: file, bytes })
+    };
+    let loaded = load_with(vec![input], &mut resolve, LoadOptions { il_features: true }).expect("fixture reads");
+    let i = feature_names().iter().position(|n| n == "aggressive_inlined_il").expect("feature");
+    move |name: &str| {
+        let (p, il) = (&loaded.program, loaded.il_features.as_deref());
+        let m = p.methods.ids().find(|&m| p.method_name(m) == name).unwrap_or_else(|| panic!("no method {name}"));
+        features(p, m, il)[i]
+    }
+}
+
 /// The IL bytes that only `AggressiveInlining` brings into a caller, read from a compiled C#
 /// fixture (the text format carries no such flags): `Lib.Long` is 31 IL bytes, `Lib.Outer` 32 and
 /// calls `Long` twice; short callees are inlined anyway, long unmarked ones not at all, and a call
 /// in code a decided branch removes brings nothing.
 #[test]
 fn aggressive_inlining_brings_in_the_il_of_long_callees_and_their_callees() {
-    use aotsim::ecma335::{load_with, Input, LoadOptions};
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cs/Inlining.exe");
-    let input = Input { name: "Inlining.exe".into(), bytes: std::fs::read(&path).expect("fixture") };
-    let loaded = load_with(vec![input], &mut |_| None, LoadOptions { il_features: true }).expect("fixture reads");
-    let (p, il) = (&loaded.program, loaded.il_features.as_deref());
-    let i = feature_names().iter().position(|n| n == "aggressive_inlined_il").expect("feature");
-    let of = |name: &str| {
-        let m = p.methods.ids().find(|&m| p.method_name(m) == name).unwrap_or_else(|| panic!("no method {name}"));
-        features(p, m, il)[i]
-    };
+    let of = aggressive_il_in_fixture();
     assert_eq!(of("Program::CallsLong(int32)"), 31.0);
     assert_eq!(of("Program::CallsOuter(int32)"), 32.0 + 2.0 * 31.0);
     assert_eq!(of("Program::CallsShortAndPlain(int32)"), 0.0);
     assert_eq!(of("Program::CallsLongWhenEnabled(int32)"), 0.0);
+}
+
+/// What keeps a marked callee out of line, each case checked against `mono --aot` on the same
+/// fixture (the callers expected to bring in nothing call the callee there): shared generic code
+/// calling into a class with a static constructor whose instantiation it does not know
+/// (`WithCctor<T>`, 31 IL bytes; inlined for `WithCctor<string>` and for `NoCctor<T>`), a callee
+/// that constructs a generic struct over reference types with `newobj` (`Make.Of`, 29 bytes;
+/// inlined for `Pair<int>`), and a callee that allocates on the stack.
+#[test]
+fn shared_generic_code_struct_constructors_and_stack_allocation_keep_marked_callees_out_of_line() {
+    let of = aggressive_il_in_fixture();
+    assert_eq!(of("Shared::CctorShared<T>(int32)"), 0.0);
+    assert_eq!(of("Shared::CctorClosed(int32)"), 31.0);
+    assert_eq!(of("Shared::NoCctorShared<T>(int32)"), 31.0);
+    assert_eq!(of("Shared::PairShared<T>(T)"), 0.0);
+    assert_eq!(of("Shared::PairOfString(string)"), 0.0);
+    assert_eq!(of("Shared::PairOfInt(int32)"), 29.0);
+    assert_eq!(of("Shared::Alloc(int32)"), 0.0);
+}
+
+/// Field accesses Mono compiles to more than a load: a `[ThreadStatic]` field (a look-up in the
+/// thread's static data), a static field of a class shared code knows only at run time (class
+/// initialisation and static data through the generic context), and a field of a class derived
+/// from `MarshalByRefObject` on anything but `this` (a remoting wrapper; a field of
+/// `MarshalByRefObject` itself always).
+#[test]
+fn thread_statics_shared_statics_and_remote_fields_are_counted() {
+    let text = r#"
+assembly A {
+    class System.Object { method public .ctor() { ret } }
+    class System.ThreadStaticAttribute : System.Object { method public .ctor() { ret } }
+    class System.MarshalByRefObject : System.Object {
+        field object identity
+        method public object get_Identity() { ldarg 0 ldfld System.MarshalByRefObject::identity ret }
+    }
+    class Stream : System.MarshalByRefObject {
+        field int32 pos
+        method public int32 Own() { ldarg 0 ldfld Stream::pos ret }
+        method public void SetOwn(int32 v) { ldarg 0 ldarg 1 stfld Stream::pos ret }
+        method public int32 Other(Stream s) { ldarg 1 ldfld Stream::pos ret }
+        method public void SetOther(Stream s, int32 v) { ldarg 1 ldarg 2 stfld Stream::pos ret }
+        method public static int32 Peek(Stream s) { ldarg 0 ldfld Stream::pos ret }
+    }
+    class Pool<T> : System.Object {
+        field static object shared
+        method public static object get_Shared() { ldsfld Pool<T>::shared ret }
+    }
+    class App : System.Object {
+        [System.ThreadStaticAttribute]
+        field static int32 current
+        field static int32 plain
+        method public static int32 Current() { ldsfld App::current ldsfld App::plain add ret }
+        method public static object StringPool() { ldsfld Pool<string>::shared ret }
+    }
+}
+"#;
+    let program = aotsim::text::parse(text, "fields.il").expect("valid");
+    assert_eq!(feature(&program, "App::Current()", "thread_static_access"), 1.0);
+    // Shared code for Pool<T> finds its statics through the generic context; Pool<string> in a
+    // non-generic method is a known class.
+    assert_eq!(feature(&program, "Pool`1::get_Shared()", "shared_static_access"), 1.0);
+    assert_eq!(feature(&program, "App::StringPool()", "shared_static_access"), 0.0);
+    for own in ["Stream::Own()", "Stream::SetOwn(int32)"] {
+        assert_eq!(feature(&program, own, "remote_field_access"), 0.0, "{own}");
+    }
+    for other in ["Stream::Other(Stream)", "Stream::SetOther(Stream,int32)", "Stream::Peek(Stream)"] {
+        assert_eq!(feature(&program, other, "remote_field_access"), 1.0, "{other}");
+    }
+    assert_eq!(feature(&program, "System.MarshalByRefObject::get_Identity()", "remote_field_access"), 1.0);
 }

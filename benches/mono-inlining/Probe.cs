@@ -53,7 +53,52 @@ static class H {
     [MethodImpl(MethodImplOptions.NoInlining)] internal static int TypeTestNo<T>(int x) { if (typeof(T) == typeof(byte)) return x + 1; return x + 2; }
 }
 
+// A generic struct with a static constructor (its static readonly field), like `Vector<T>`: in
+// shared generic code, where the struct's instantiation depends on the caller's own type
+// parameter, its methods are not inlined even with AggressiveInlining (the inlined code would
+// have to run the class constructor of a class known only at run time); a closed instantiation
+// (`WithCctor<string>`) and the same struct without the constructor are inlined.
+struct WithCctor<T> {
+    static readonly int start = Start();
+    static int Start() { return 3; }
+    internal static int Peek() { return start; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] internal static int Add(int a, int b) { if (typeof(T) == typeof(byte)) return a + b + 1; return a + b; }
+    [MethodImpl(MethodImplOptions.NoInlining)] internal static int AddNo(int a, int b) { if (typeof(T) == typeof(byte)) return a + b + 1; return a + b; }
+}
+struct NoCctor<T> {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] internal static int Add(int a, int b) { if (typeof(T) == typeof(byte)) return a + b + 1; return a + b; }
+    [MethodImpl(MethodImplOptions.NoInlining)] internal static int AddNo(int a, int b) { if (typeof(T) == typeof(byte)) return a + b + 1; return a + b; }
+}
+
+// A generic struct built with newobj: Mono calls its constructor, with the struct's vtable, when
+// the struct is instantiated over reference types (or over the type parameters of shared code),
+// and gives up inlining a callee that does so; over int it is inlined.
+struct Pair<T> {
+    internal T item;
+    internal int n;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] internal Pair(T item, int n) { this.item = item; this.n = n; }
+}
+static class Make {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] internal static Pair<T> Of<T>(T item, int n) { return new Pair<T>(item, n); }
+    [MethodImpl(MethodImplOptions.NoInlining)] internal static Pair<T> OfNo<T>(T item, int n) { return new Pair<T>(item, n); }
+    // A body that allocates on the stack is never inlined.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] internal static unsafe int Alloc(int x) { int* p = stackalloc int[2]; p[0] = x; return p[0] + 1; }
+    [MethodImpl(MethodImplOptions.NoInlining)] internal static unsafe int AllocNo(int x) { int* p = stackalloc int[2]; p[0] = x; return p[0] + 1; }
+}
+
 static class Callers {
+    static int SharedCctor<T>(int x) { return WithCctor<T>.Add(x, x); }
+    static int SharedCctorNo<T>(int x) { return WithCctor<T>.AddNo(x, x); }
+    static int SharedNoCctor<T>(int x) { return NoCctor<T>.Add(x, x); }
+    static int SharedNoCctorNo<T>(int x) { return NoCctor<T>.AddNo(x, x); }
+    static int PairOfString(string s) { return Make.Of(s, 1).n; }
+    static int PairOfStringNo(string s) { return Make.OfNo(s, 1).n; }
+    static int PairOfInt(int x) { return Make.Of(x, 1).n; }
+    static int PairOfIntNo(int x) { return Make.OfNo(x, 1).n; }
+    static int Alloc(int x) { return Make.Alloc(x); }
+    static int AllocNo(int x) { return Make.AllocNo(x); }
+    static int ClosedCctor(int x) { return WithCctor<string>.Add(x, x); }
+    static int ClosedCctorNo(int x) { return WithCctor<string>.AddNo(x, x); }
     static int Field(Box b) { return H.Field(b); }
     static int FieldNo(Box b) { return H.FieldNo(b); }
     static object Construct(int x) { return H.Construct(x); }

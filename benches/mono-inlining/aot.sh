@@ -5,7 +5,7 @@ aot_symbols() {
     local here out
     here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
     out=$(mktemp -d)
-    mcs -o+ -out:"$out/$1.exe" "$here/$1.cs" >/dev/null
+    mcs -o+ -unsafe -out:"$out/$1.exe" "$here/$1.cs" >/dev/null
     mono --aot=asmonly,outfile="$out/$1.s" "$out/$1.exe" >/dev/null 2>&1
     as -o "$out/$1.o" "$out/$1.s"
     nm -S "$out/$1.o"

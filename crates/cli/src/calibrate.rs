@@ -2,7 +2,7 @@
 //! (`assembly,token,type,method,il_size,native_size` rows, as `../shared/calibration` has them),
 //! reports its error on each assembly left out of the fit, and writes the profile.
 
-use crate::output::{print_json, Timings};
+use crate::output::{csv_field, print_json, Timings};
 use crate::Format;
 use aotsim_size::{evaluate, features, HeldOut, Sample};
 use std::collections::HashMap;
@@ -27,6 +27,12 @@ pub struct Args {
     /// one column per feature), for experiments with other learners.
     #[arg(long, value_name = "FILE")]
     export_features: Option<PathBuf>,
+    /// Also write the model's inlining decisions as CSV: for each measured method, each call and
+    /// construction in its body (assembly, token, callee type, callee name, overloads of that
+    /// name, inlined 0/1), to check against the compiler's output
+    /// (`benches/mono-inlining/decisions.py`).
+    #[arg(long, value_name = "FILE")]
+    export_inlining: Option<PathBuf>,
     /// The model's form: gradient-boosted trees (the shipped profile's), a linear cost table
     /// (bytes per feature, fast to fit and read), or log-linear (elasticities).
     #[arg(long, value_enum, default_value_t = FormArg::Gbdt)]
@@ -115,6 +121,22 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
         let asm = by_file.get(file).ok_or_else(|| bad(vec![format!("{file}: not found in {}", a.assemblies.display())]))?;
         let m = by_token.get(&(*asm, *token)).ok_or_else(|| bad(vec![format!("{file}: no method has token 0x{token:08x}")]))?;
         samples.push(Sample { group: file.clone(), features: features(p, *m, loaded.il_table()), native: *native });
+    }
+    if let Some(path) = &a.export_inlining {
+        let mut csv = String::from("assembly,token,callee_type,callee,overloads,inlined\n");
+        for (file, token, _) in &rows {
+            let m = by_token[&(by_file[file], *token)];
+            for (r, inlined) in aotsim_size::inlining_decisions(p, m, loaded.il_table()) {
+                let callee = &p.methods[p.method_refs[r].method];
+                let td = &p.types[callee.declaring_type];
+                // Overloads share a name in the compiler's symbols too: the check skips them.
+                let overloads = td.methods.iter().filter(|&&x| p.methods[x].name == callee.name).count();
+                let ty = if td.namespace.is_empty() { td.name.clone() } else { format!("{}.{}", td.namespace, td.name) };
+                let (ty, name) = (csv_field(&ty), csv_field(&callee.name));
+                csv.push_str(&format!("{file},0x{token:08x},{ty},{name},{overloads},{}\n", u8::from(inlined)));
+            }
+        }
+        std::fs::write(path, csv).map_err(|e| bad(vec![format!("{}: cannot write: {e}", path.display())]))?;
     }
     let form = match a.form {
         FormArg::Linear => aotsim_size::Form::Linear,

@@ -665,7 +665,8 @@ impl<'m, 'a> BodyDecoder<'m, 'a> {
         starts.clear();
         branches.clear();
         switches.clear();
-        let mut plain = Plain { out: instrs, starts, branches, switches, pending, own: &own, code: body.code, n_args, n_locals };
+        let mut plain =
+            Plain { out: instrs, starts, branches, switches, pending, own: &own, code: body.code, n_args, n_locals, localloc: false };
         let n_raw = plain.run(body.code, self.want_features.then_some(&mut counts)).map_err(|(o, c)| at_body(o, c))?;
         // Handlers and filters begin where control enters when an exception is thrown.
         let handlers = body
@@ -682,7 +683,8 @@ impl<'m, 'a> BodyDecoder<'m, 'a> {
             let mt = md.table(tid::METHOD_DEF);
             let (impl_flags, flags) = (mt.get(row, 1), mt.get(row, 2));
             // NoInlining, Synchronized, InternalCall; the Runtime code type; PInvokeImpl.
-            let never = impl_flags & (0x0008 | 0x0020 | 0x1000) != 0 || impl_flags & 3 == 3 || flags & 0x2000 != 0;
+            // A body that allocates on the stack is not inlined either (Mono: "localloc").
+            let never = impl_flags & (0x0008 | 0x0020 | 0x1000) != 0 || impl_flags & 3 == 3 || flags & 0x2000 != 0 || plain.localloc;
             let mut hints = if never { IlFeatures::NO_INLINE } else { 0 };
             if impl_flags & 0x0100 != 0 {
                 hints |= IlFeatures::ALWAYS_INLINE;
@@ -1133,6 +1135,8 @@ struct Plain<'x, 'o, 'm, 'a> {
     code: &'x [u8],
     n_args: usize,
     n_locals: usize,
+    /// Whether the body allocates on the stack (`localloc`).
+    localloc: bool,
 }
 
 impl Plain<'_, '_, '_, '_> {
@@ -1227,6 +1231,7 @@ impl Plain<'_, '_, '_, '_> {
                 at += 1;
             } else {
                 let (ri, next) = il::decode_one(code, at)?;
+                self.localloc |= ri.op == 0xfe0f;
                 if let Some(c) = counts.as_deref_mut() {
                     il::count(c, ri.op);
                 }

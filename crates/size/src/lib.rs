@@ -25,7 +25,7 @@ pub const INLINE_LIMIT: u32 = 20;
 /// libraries' `AggressiveInlining` chains go that deep (`Utf8Formatter.TryFormat`).
 const INLINE_DEPTH: u32 = 4;
 
-const TAIL: [&str; 48] = [
+const TAIL: [&str; 51] = [
     "clauses",
     "max_stack",
     "locals",
@@ -74,6 +74,9 @@ const TAIL: [&str; 48] = [
     "cold_corlib_exceptions",
     "cold_ldstr_image_args",
     "aggressive_inlined_il",
+    "thread_static_access",
+    "shared_static_access",
+    "remote_field_access",
 ];
 
 /// Bytes of a value of type `sig` on x64: primitives by width, references 8, structs the sum of
@@ -151,66 +154,317 @@ fn il_of(p: &Program, m: MethodId, table: Option<&[Option<IlFeatures>]>) -> Opti
     }
 }
 
-/// Whether the AOT compiler inlines a direct call from `caller` to `callee`: a body under
-/// [`INLINE_LIMIT`] bytes (any size with `AggressiveInlining`), no exception clauses, not
-/// dispatched through a slot, not the caller itself, not marked never to be inlined, not of a
-/// type whose class constructor must run before the callee does (one that is not
-/// `beforefieldinit`), not of a class derived from `MarshalByRefObject` (a call may go to a proxy
-/// of an object in another application domain; Mono checks this before any hint), and, unless
-/// `AggressiveInlining`, a body that makes no call of its own ([`makes_no_call`]).
-fn inlined(p: &Program, caller: MethodId, callee: MethodId, il: &IlFeatures, table: Option<&[Option<IlFeatures>]>) -> bool {
-    inlined_within(p, caller, callee, il, table, INLINE_DEPTH + 1)
+/// What a type argument is where a body is compiled. Mono compiles a generic method once for all
+/// reference-type instantiations, as shared code that looks its type arguments up at run time
+/// (the calibration measures that instantiation, `T_REF`), and once per value-type
+/// instantiation; a non-generic method that names `List<string>` compiles it with a known
+/// reference type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Arg {
+    /// A reference type known where the code is compiled.
+    Ref,
+    /// A value type (or a type the model cannot place).
+    Value,
+    /// A type parameter of shared code: a reference type known only at run time.
+    Shared,
 }
 
-/// [`inlined`], with the calls in the callee's body followed `depth` levels down.
-fn inlined_within(
-    p: &Program,
-    caller: MethodId,
-    callee: MethodId,
-    il: &IlFeatures,
-    table: Option<&[Option<IlFeatures>]>,
-    depth: u32,
-) -> bool {
-    let c = &p.methods[callee];
-    let always = il.hints & IlFeatures::ALWAYS_INLINE != 0;
-    callee != caller
-        && c.body.is_some()
-        && (c.il_size < INLINE_LIMIT || always)
-        && il.clauses == 0
-        && (!c.flags.is_virtual || c.flags.is_final)
-        && il.hints & IlFeatures::NO_INLINE == 0
-        && !derives_from(p, c.declaring_type, "MarshalByRefObject")
-        && (always || !precise_cctor(p, c.declaring_type, il))
-        && (always || makes_no_call(p, callee, table, depth))
+/// The type arguments a body is compiled with: its class's (`!0`, …) and its own (`!!0`, …).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Frame {
+    vars: Vec<Arg>,
+    mvars: Vec<Arg>,
 }
 
-/// Whether every call in the body of `callee` goes away: each is inlined in turn (`depth` levels
-/// down), or constructs an exception that is thrown at once (Mono creates those through a runtime
-/// helper). Mono 6.8 gives up inlining a method whose body makes a call: measured on small C#
-/// programs with `mono --aot`, a caller of `int F(int x) { G(x); return x; }` compiles to the same
-/// bytes as a caller of `F` marked `NoInlining`, whether `G` is static, virtual, an exception's
-/// constructor or only on a path that is rarely taken, while callees that read fields, construct
-/// objects with constructors that inline, call callees that inline, or `throw new
-/// ArgumentNullException(…)` are inlined (docs/size-model.md).
-fn makes_no_call(p: &Program, callee: MethodId, table: Option<&[Option<IlFeatures>]>, depth: u32) -> bool {
-    let Some(body) = p.methods[callee].body.as_ref() else { return false };
-    body.instrs.iter().enumerate().all(|(i, ins)| match ins {
-        Instr::Call(r) | Instr::CallVirt(r) | Instr::NewObj(r) => {
-            let target = p.method_refs[*r].method;
-            if !matches!(ins, Instr::NewObj(_)) && intrinsic(p, target) {
-                return true;
-            }
-            if matches!(ins, Instr::NewObj(_)) && is_exception(p, p.methods[target].declaring_type) {
-                return matches!(body.instrs.get(i + 1), Some(Instr::Throw));
-            }
-            depth > 0 && il_of(p, target, table).is_some_and(|cil| inlined_within(p, callee, target, &cil, table, depth - 1))
+/// Mono's inlining decisions for the calls in one method's body and in the bodies inlined into
+/// it: the program, the reader's IL features, and the type arguments each body is compiled with
+/// ([`Frame`]), from the method's own (shared code when it is generic) down.
+#[derive(Clone, Copy)]
+struct Inliner<'a> {
+    p: &'a Program,
+    table: Option<&'a [Option<IlFeatures>]>,
+}
+
+impl Inliner<'_> {
+    fn il_of(&self, m: MethodId) -> Option<IlFeatures> {
+        il_of(self.p, m, self.table)
+    }
+
+    /// The frame of method `m` compiled on its own: shared code for each type parameter.
+    fn root(&self, m: MethodId) -> Frame {
+        let md = &self.p.methods[m];
+        let n = self.p.types[md.declaring_type].generic_params.len();
+        Frame { vars: vec![Arg::Shared; n], mvars: vec![Arg::Shared; md.generic_params.len()] }
+    }
+
+    /// What type `sig`, as written in a body compiled in `frame`, is there.
+    fn arg(&self, frame: &Frame, sig: TypeRefId) -> Arg {
+        let p = self.p;
+        match &p.type_refs[sig] {
+            TypeSig::Var(i) => frame.vars.get(*i as usize).copied().unwrap_or(Arg::Value),
+            TypeSig::MVar(i) => frame.mvars.get(*i as usize).copied().unwrap_or(Arg::Value),
+            TypeSig::Prim(x) => match x {
+                Prim::String | Prim::Object => Arg::Ref,
+                _ => Arg::Value,
+            },
+            TypeSig::Array(_) => Arg::Ref,
+            _ => match p.sig_def(sig) {
+                Some(d) if !p.types[d].kind.is_value_type() => Arg::Ref,
+                _ => Arg::Value,
+            },
         }
-        // An instruction the model cannot name may be a call (into an assembly not found, `calli`).
-        // A `switch` is counted as one too, as the model kept it before it had its targets
-        // (callees of under 20 bytes rarely have one).
-        Instr::Stack { .. } | Instr::Switch(_) => false,
-        _ => true,
-    })
+    }
+
+    /// Whether type `sig`, written in a body compiled in `frame`, depends on a type argument
+    /// known only at run time (Mono's "context used": the code looks the type up).
+    fn uses_context(&self, frame: &Frame, sig: TypeRefId, depth: u32) -> bool {
+        depth < 8
+            && match &self.p.type_refs[sig] {
+                TypeSig::Var(_) | TypeSig::MVar(_) => self.arg(frame, sig) == Arg::Shared,
+                TypeSig::Inst { args, .. } => args.iter().any(|&a| self.uses_context(frame, a, depth + 1)),
+                TypeSig::Array(e) | TypeSig::ByRef(e) | TypeSig::Ptr(e) => self.uses_context(frame, *e, depth + 1),
+                _ => false,
+            }
+    }
+
+    /// The frame the callee of `r`, called from a body compiled in `frame`, is inlined with.
+    fn callee_frame(&self, frame: &Frame, r: MethodRefId) -> Frame {
+        let mr = &self.p.method_refs[r];
+        let vars = match &self.p.type_refs[mr.owner] {
+            TypeSig::Inst { args, .. } => args.iter().map(|&a| self.arg(frame, a)).collect(),
+            _ => frame.vars.clone(),
+        };
+        Frame { vars, mvars: mr.generic_args.iter().map(|&a| self.arg(frame, a)).collect() }
+    }
+
+    /// Whether the AOT compiler inlines a direct call `r` from `caller`, compiled in `frame`: a
+    /// body under [`INLINE_LIMIT`] bytes (any size with `AggressiveInlining`), no exception
+    /// clauses, not dispatched through a slot, not the caller itself, not marked never to be
+    /// inlined (a body with `localloc` is not either, [`IlFeatures::NO_INLINE`]), not of a type
+    /// whose class constructor must run before the callee does (one that is not
+    /// `beforefieldinit`), nor, in shared code, of a type with a class constructor whose
+    /// instantiation is known only at run time, not of a class derived from `MarshalByRefObject`
+    /// (a call may go to a proxy of an object in another application domain; Mono checks this
+    /// before any hint), with nothing in its body that makes Mono give up ([`Inliner::gives_up`]),
+    /// and, unless `AggressiveInlining`, a body that makes no call of its own
+    /// ([`Inliner::makes_no_call`]).
+    fn inlined(&self, caller: MethodId, frame: &Frame, r: MethodRefId, il: &IlFeatures) -> bool {
+        self.inlined_within(caller, frame, r, il, INLINE_DEPTH + 1)
+    }
+
+    /// [`Inliner::inlined`], with the calls in the callee's body followed `depth` levels down.
+    fn inlined_within(&self, caller: MethodId, frame: &Frame, r: MethodRefId, il: &IlFeatures, depth: u32) -> bool {
+        let p = self.p;
+        let mr = &p.method_refs[r];
+        let (callee, c) = (mr.method, &p.methods[mr.method]);
+        let always = il.hints & IlFeatures::ALWAYS_INLINE != 0;
+        let ok = callee != caller
+            && c.body.is_some()
+            && (c.il_size < INLINE_LIMIT || always)
+            && il.clauses == 0
+            && (!c.flags.is_virtual || c.flags.is_final)
+            && il.hints & IlFeatures::NO_INLINE == 0
+            && !derives_from(p, c.declaring_type, "MarshalByRefObject")
+            && (always || !precise_cctor(p, c.declaring_type, il))
+            && !(p.cctor(c.declaring_type).is_some() && self.uses_context(frame, mr.owner, 0));
+        ok && {
+            let inner = self.callee_frame(frame, r);
+            if always {
+                !self.gives_up(callee, &inner, depth)
+            } else {
+                self.makes_no_call(callee, &inner, depth)
+            }
+        }
+    }
+
+    /// Whether the constructor that `newobj` of `r`, in a body compiled in `frame`, calls may be
+    /// inlined: not when the type's instantiation is known only at run time, nor when it is a
+    /// generic struct instantiated over reference types only (Mono passes such a constructor the
+    /// type's vtable and then calls it: `benches/mono-inlining/run.sh`, `PairOfString`).
+    fn constructor_inlines(&self, frame: &Frame, r: MethodRefId) -> bool {
+        let p = self.p;
+        let mr = &p.method_refs[r];
+        let td = &p.types[p.methods[mr.method].declaring_type];
+        if self.uses_context(frame, mr.owner, 0) {
+            return false;
+        }
+        match &p.type_refs[mr.owner] {
+            TypeSig::Inst { args, .. } if td.kind.is_value_type() => args.iter().any(|&a| self.arg(frame, a) == Arg::Value),
+            _ => true,
+        }
+    }
+
+    /// Whether the object that `newobj` of `r` in the body of `callee` (compiled in `frame`)
+    /// constructs costs no call: an exception of the core library made from up to two strings in
+    /// a block that ends in `throw` (`cold`; one helper call, [`corlib_exception_ctor`]), a
+    /// delegate (built by the runtime), or an object whose constructor is inlined `depth` levels
+    /// down.
+    fn constructs_inline(&self, cold: bool, callee: MethodId, frame: &Frame, r: MethodRefId, depth: u32) -> bool {
+        let p = self.p;
+        let target = p.method_refs[r].method;
+        let t = p.methods[target].declaring_type;
+        if is_exception(p, t) {
+            return cold && corlib_exception_ctor(p, target);
+        }
+        p.types[t].kind == TypeKind::Delegate
+            || (self.constructor_inlines(frame, r)
+                && depth > 0
+                && self.il_of(target).is_some_and(|cil| self.inlined_within(callee, frame, r, &cil, depth - 1)))
+    }
+
+    /// Whether every call in the body of `callee`, compiled in `frame`, goes away: each is
+    /// inlined in turn (`depth` levels down) or is an intrinsic, and each object it constructs
+    /// costs no call ([`Inliner::constructs_inline`]). Mono 6.8 gives up inlining a method whose
+    /// body makes a call: measured on small C# programs with `mono --aot`, a caller of `int F(int
+    /// x) { G(x); return x; }` compiles to the same bytes as a caller of `F` marked `NoInlining`,
+    /// whether `G` is static, virtual, an exception's constructor or only on a path that is rarely
+    /// taken, while callees that read fields, construct objects with constructors that inline,
+    /// call callees that inline, or `throw new ArgumentNullException(…)` are inlined
+    /// (docs/size-model.md).
+    fn makes_no_call(&self, callee: MethodId, frame: &Frame, depth: u32) -> bool {
+        let p = self.p;
+        let Some(body) = p.methods[callee].body.as_ref() else { return false };
+        let cold = throw_blocks(body);
+        body.instrs.iter().enumerate().all(|(i, ins)| match ins {
+            Instr::NewObj(r) => self.constructs_inline(cold[i], callee, frame, *r, depth),
+            Instr::Call(r) | Instr::CallVirt(r) => {
+                let target = p.method_refs[*r].method;
+                intrinsic(p, target)
+                    || (depth > 0 && self.il_of(target).is_some_and(|cil| self.inlined_within(callee, frame, *r, &cil, depth - 1)))
+            }
+            // An instruction the model cannot name may be a call (into an assembly not found,
+            // `calli`). A `switch` is counted as one too, as the model kept it before it had its
+            // targets (callees of under 20 bytes rarely have one).
+            Instr::Stack { .. } | Instr::Switch(_) => false,
+            _ => true,
+        })
+    }
+
+    /// Whether the body of `callee`, compiled in `frame`, holds something that makes Mono give up
+    /// inlining it even with `AggressiveInlining` (its `INLINE_FAILURE`s): an object whose
+    /// construction costs a call ([`Inliner::constructs_inline`]; `benches/mono-inlining/run.sh`:
+    /// a callee returning `new Span<T>(array, 0, 1)` in shared code is not inlined, one reading
+    /// the new span's length through a local is), or a call of a generic virtual method.
+    fn gives_up(&self, callee: MethodId, frame: &Frame, depth: u32) -> bool {
+        let p = self.p;
+        let Some(body) = p.methods[callee].body.as_ref() else { return false };
+        let cold = throw_blocks(body);
+        body.instrs.iter().enumerate().any(|(i, ins)| match ins {
+            Instr::NewObj(r) => !self.constructs_inline(cold[i], callee, frame, *r, depth),
+            Instr::CallVirt(r) => {
+                let t = &p.methods[p.method_refs[*r].method];
+                t.flags.is_virtual && !t.flags.is_final && !p.method_refs[*r].generic_args.is_empty()
+            }
+            _ => false,
+        })
+    }
+
+    /// The value a direct call `r` from `caller` folds to once it is inlined: its body is
+    /// `ldc.i4 c; ret` (Mono's `EventSource.IsEnabled()` is `false` so; so are many
+    /// `IsSupported`-style properties).
+    fn constant_callee(&self, caller: MethodId, frame: &Frame, r: MethodRefId) -> Option<i32> {
+        let callee = self.p.method_refs[r].method;
+        let body = self.p.methods[callee].body.as_ref()?;
+        let il = self.il_of(callee)?;
+        match body.instrs.as_slice() {
+            [Instr::LdcI4(c), Instr::Ret] if self.inlined(caller, frame, r, &il) => Some(*c),
+            _ => None,
+        }
+    }
+
+    /// The instructions of `body` (of `m`, compiled in `frame`) that become unreachable when a
+    /// branch right after a call to a constant callee ([`Inliner::constant_callee`]) is decided:
+    /// reachable from the entry when every branch may go either way (through every `switch`
+    /// target and exception handler too), not when those are folded. By instruction index; empty
+    /// when nothing folds.
+    fn folded_away(&self, m: MethodId, frame: &Frame, body: &Body) -> Vec<bool> {
+        let n = body.instrs.len();
+        // Per instruction, the one successor a folded branch keeps.
+        let mut folded: Vec<Option<usize>> = Vec::new();
+        for (i, pair) in body.instrs.windows(2).enumerate() {
+            let (Instr::Call(r) | Instr::CallVirt(r), Instr::BrTrue(to) | Instr::BrFalse(to)) = (pair[0], pair[1]) else { continue };
+            let Some(c) = self.constant_callee(m, frame, r) else { continue };
+            if folded.is_empty() {
+                folded = vec![None; n];
+            }
+            let taken = matches!(pair[1], Instr::BrTrue(_)) == (c != 0);
+            folded[i + 1] = Some(if taken { to as usize } else { i + 2 });
+        }
+        if folded.is_empty() {
+            return Vec::new();
+        }
+        let reach = |fold: bool| {
+            let mut seen = vec![false; n];
+            let mut stack: Vec<usize> = body.entries().collect();
+            while let Some(i) = stack.pop() {
+                if i >= n || std::mem::replace(&mut seen[i], true) {
+                    continue;
+                }
+                match (fold, folded[i]) {
+                    (true, Some(next)) => stack.push(next),
+                    _ => stack.extend(body.successors(i)),
+                }
+            }
+            seen
+        };
+        let (all, live) = (reach(false), reach(true));
+        all.iter().zip(&live).map(|(&a, &l)| a && !l).collect()
+    }
+
+    /// The IL bytes that the call `ins` in `caller` brings in only because of
+    /// `AggressiveInlining`: the body of an inlined callee of [`INLINE_LIMIT`] bytes or more,
+    /// and, `depth` levels down, of those inlined into it, leaving out the code folding removes
+    /// from each body ([`Inliner::folded_away`]). Such callees are inlined whatever their size
+    /// (`benches/mono-inlining/run.sh`: a caller of a 183-byte one compiles to 171 bytes, to 42
+    /// with it `NoInlining`); mscorlib has most of them.
+    fn aggressive_il(&self, caller: MethodId, frame: &Frame, ins: &Instr, depth: u32) -> f64 {
+        let Some((callee, _, inner)) = self.inlined_callee(caller, frame, ins) else { return 0.0 };
+        let md = &self.p.methods[callee];
+        let own = if md.il_size >= INLINE_LIMIT { f64::from(md.il_size) } else { 0.0 };
+        let Some(body) = md.body.as_ref().filter(|_| depth > 0) else { return own };
+        let dead = self.folded_away(callee, &inner, body);
+        own + live_instrs(body, &dead).map(|ins| self.aggressive_il(callee, &inner, ins, depth - 1)).sum::<f64>()
+    }
+
+    /// When the direct call or constructor `ins` in `caller` is inlined: the instructions of the
+    /// callee's body that do more than pass arguments through or return a constant (not `ldarg`,
+    /// `ldc`, `ldnull`, `nop`, `ret`). A call whose callee has none vanishes (the class
+    /// libraries' `SR.GetString(name)`, which returns its argument).
+    fn inlined_net(&self, caller: MethodId, frame: &Frame, ins: &Instr) -> Option<usize> {
+        let (callee, _, _) = self.inlined_callee(caller, frame, ins)?;
+        let body = self.p.methods[callee].body.as_ref()?;
+        let passes = |i: &&Instr| matches!(i, Instr::LdArg(_) | Instr::Ret | Instr::Op(SimpleOp::Nop) | Instr::LdcI4(_) | Instr::LdNull);
+        Some(body.instrs.iter().filter(|i| !passes(i)).count())
+    }
+
+    /// The callee of `ins` (a call, or a `newobj` whose constructor may be inlined,
+    /// [`Inliner::constructor_inlines`]) with its features and the frame it is inlined with,
+    /// when it is inlined into `caller`.
+    fn inlined_callee(&self, caller: MethodId, frame: &Frame, ins: &Instr) -> Option<(MethodId, IlFeatures, Frame)> {
+        let (Instr::Call(r) | Instr::CallVirt(r) | Instr::NewObj(r)) = ins else { return None };
+        let callee = self.p.method_refs[*r].method;
+        if matches!(ins, Instr::NewObj(_))
+            && (is_exception(self.p, self.p.methods[callee].declaring_type) || !self.constructor_inlines(frame, *r))
+        {
+            return None;
+        }
+        let cil = self.il_of(callee).filter(|cil| self.inlined(caller, frame, *r, cil))?;
+        Some((callee, cil, self.callee_frame(frame, *r)))
+    }
+
+    /// Adds the opcode counts of the callee of `ins` when it is inlined into `caller`
+    /// ([`Inliner::inlined_callee`]), and, `depth` levels down, of the callees inlined into it.
+    fn add_inlined(&self, caller: MethodId, frame: &Frame, ins: &Instr, f: &mut [f64; N_FEATURES], inl: usize, depth: u32) {
+        let Some((callee, cil, inner)) = self.inlined_callee(caller, frame, ins) else { return };
+        for (i, &c) in cil.counts.iter().enumerate() {
+            f[inl + i] += f64::from(c);
+        }
+        if let Some(body) = self.p.methods[callee].body.as_ref().filter(|_| depth > 0) {
+            for ins in &body.instrs {
+                self.add_inlined(callee, &inner, ins, f, inl, depth - 1);
+            }
+        }
+    }
 }
 
 /// Whether Mono 6.8 compiles a call to `m` inline, as an intrinsic (`mini_emit_inst_for_method`
@@ -246,73 +500,43 @@ fn intrinsic(p: &Program, m: MethodId) -> bool {
     }
 }
 
-/// The value a direct call to `callee` folds to once it is inlined: its body is `ldc.i4 c; ret`
-/// (Mono's `EventSource.IsEnabled()` is `false` so; so are many `IsSupported`-style properties).
-fn constant_callee(p: &Program, caller: MethodId, r: MethodRefId, table: Option<&[Option<IlFeatures>]>) -> Option<i32> {
-    let callee = p.method_refs[r].method;
-    let body = p.methods[callee].body.as_ref()?;
-    let il = il_of(p, callee, table)?;
-    match body.instrs.as_slice() {
-        [Instr::LdcI4(c), Instr::Ret] if inlined(p, caller, callee, &il, table) => Some(*c),
-        _ => None,
-    }
-}
-
-/// The instructions of `body` that become unreachable when a branch right after a call to a
-/// constant callee ([`constant_callee`]) is decided: reachable from the entry when every branch
-/// may go either way (through every `switch` target and exception handler too), not when
-/// those are folded. By instruction index; empty when nothing folds.
-fn folded_away(p: &Program, m: MethodId, body: &Body, table: Option<&[Option<IlFeatures>]>) -> Vec<bool> {
-    let n = body.instrs.len();
-    // Per instruction, the one successor a folded branch keeps.
-    let mut folded: Vec<Option<usize>> = Vec::new();
-    for (i, pair) in body.instrs.windows(2).enumerate() {
-        let (Instr::Call(r) | Instr::CallVirt(r), Instr::BrTrue(to) | Instr::BrFalse(to)) = (pair[0], pair[1]) else { continue };
-        let Some(c) = constant_callee(p, m, r, table) else { continue };
-        if folded.is_empty() {
-            folded = vec![None; n];
-        }
-        let taken = matches!(pair[1], Instr::BrTrue(_)) == (c != 0);
-        folded[i + 1] = Some(if taken { to as usize } else { i + 2 });
-    }
-    if folded.is_empty() {
-        return Vec::new();
-    }
-    let reach = |fold: bool| {
-        let mut seen = vec![false; n];
-        let mut stack: Vec<usize> = body.entries().collect();
-        while let Some(i) = stack.pop() {
-            if i >= n || std::mem::replace(&mut seen[i], true) {
-                continue;
-            }
-            match (fold, folded[i]) {
-                (true, Some(next)) => stack.push(next),
-                _ => stack.extend(body.successors(i)),
-            }
-        }
-        seen
-    };
-    let (all, live) = (reach(false), reach(true));
-    all.iter().zip(&live).map(|(&a, &l)| a && !l).collect()
-}
-
-/// The IL bytes that the call `ins` in `caller` brings in only because of `AggressiveInlining`:
-/// the body of an inlined callee of [`INLINE_LIMIT`] bytes or more, and, `depth` levels down,
-/// of those inlined into it, leaving out the code folding removes from each body
-/// ([`folded_away`]). Such callees are inlined whatever their size (`benches/mono-inlining/run.sh`:
-/// a caller of a 183-byte one compiles to 171 bytes, to 42 with it `NoInlining`); mscorlib has
-/// most of them.
-fn aggressive_il(p: &Program, caller: MethodId, ins: &Instr, table: Option<&[Option<IlFeatures>]>, depth: u32) -> f64 {
-    let Some((callee, _)) = inlined_callee(p, caller, ins, table) else { return 0.0 };
-    let md = &p.methods[callee];
-    let own = if md.il_size >= INLINE_LIMIT { f64::from(md.il_size) } else { 0.0 };
-    let Some(body) = md.body.as_ref().filter(|_| depth > 0) else { return own };
-    own + live_instrs(body, &folded_away(p, callee, body, table)).map(|ins| aggressive_il(p, callee, ins, table, depth - 1)).sum::<f64>()
-}
-
-/// The instructions of `body` that `dead` ([`folded_away`]) does not mark.
+/// The instructions of `body` that `dead` ([`Inliner::folded_away`]) does not mark.
 fn live_instrs<'a>(body: &'a Body, dead: &'a [bool]) -> impl Iterator<Item = &'a Instr> + 'a {
     body.instrs.iter().enumerate().filter(|(i, _)| !dead.get(*i).copied().unwrap_or(false)).map(|(_, ins)| ins)
+}
+
+/// Whether `a` is an attribute of type `namespace.name`.
+fn attribute_is(p: &Program, a: &CustomAttribute, namespace: &str, name: &str) -> bool {
+    let t = &p.types[p.methods[a.ctor].declaring_type];
+    t.namespace == namespace && t.name == name
+}
+
+/// Whether the instance field access at `i` in `body` (of method `m`) goes through Mono's
+/// remoting wrapper: a field of a class derived from `MarshalByRefObject` on an object that may
+/// be a proxy for one in another application domain, that is any object but `this` (a field of
+/// `MarshalByRefObject` itself always). The object is taken to be `this` when `ldarg.0` of an
+/// instance method pushed it right before the access (before the stored value, for `stfld`).
+fn remote_field(p: &Program, m: MethodId, body: &Body, i: usize, owner: TypeId) -> bool {
+    if !derives_from(p, owner, "MarshalByRefObject") {
+        return false;
+    }
+    let t = &p.types[owner];
+    if t.namespace == "System" && t.name == "MarshalByRefObject" {
+        return true;
+    }
+    let pushes_one = |k: usize| {
+        matches!(
+            body.instrs.get(k),
+            Some(Instr::LdArg(_) | Instr::LdLoc(_) | Instr::LdcI4(_) | Instr::LdNull | Instr::LdStr(_) | Instr::Op(SimpleOp::LdConst))
+        )
+    };
+    let object_at = match body.instrs[i] {
+        Instr::StFld(_) if i >= 2 && pushes_one(i - 1) => Some(i - 2),
+        Instr::StFld(_) => None,
+        _ => i.checked_sub(1),
+    };
+    let is_this = !p.methods[m].flags.is_static && object_at.is_some_and(|k| body.instrs[k] == Instr::LdArg(0));
+    !is_this
 }
 
 /// Whether type `t`, whose method's features are `il`, has a class constructor with precise
@@ -411,50 +635,21 @@ fn cast_kind(p: &Program, target: TypeRefId) -> Option<usize> {
     }
 }
 
-/// When the direct call or constructor `ins` in `caller` is inlined: the instructions of the
-/// callee's body that do more than pass arguments through or return a constant (not `ldarg`,
-/// `ldc`, `ldnull`, `nop`, `ret`). A call whose callee has none vanishes (the class libraries'
-/// `SR.GetString(name)`, which returns its argument).
-fn inlined_net(p: &Program, caller: MethodId, ins: &Instr, table: Option<&[Option<IlFeatures>]>) -> Option<usize> {
-    let (callee, _) = inlined_callee(p, caller, ins, table)?;
-    let body = p.methods[callee].body.as_ref()?;
-    let passes = |i: &&Instr| matches!(i, Instr::LdArg(_) | Instr::Ret | Instr::Op(SimpleOp::Nop) | Instr::LdcI4(_) | Instr::LdNull);
-    Some(body.instrs.iter().filter(|i| !passes(i)).count())
-}
-
-/// The callee of `ins` (a call, or a `newobj` of a type that is not an exception) with its
-/// features, when it is inlined into `caller`.
-fn inlined_callee(p: &Program, caller: MethodId, ins: &Instr, table: Option<&[Option<IlFeatures>]>) -> Option<(MethodId, IlFeatures)> {
-    let (Instr::Call(r) | Instr::CallVirt(r) | Instr::NewObj(r)) = ins else { return None };
-    let callee = p.method_refs[*r].method;
-    if matches!(ins, Instr::NewObj(_)) && is_exception(p, p.methods[callee].declaring_type) {
-        return None;
-    }
-    let cil = il_of(p, callee, table).filter(|cil| inlined(p, caller, callee, cil, table))?;
-    Some((callee, cil))
-}
-
-/// Adds the opcode counts of the callee of `ins` (a call, or a `newobj` of a type that is not an
-/// exception) when it is inlined into `caller`, and, `depth` levels down, of the callees inlined
-/// into it.
-fn add_inlined(
-    p: &Program,
-    caller: MethodId,
-    ins: &Instr,
-    table: Option<&[Option<IlFeatures>]>,
-    f: &mut [f64; N_FEATURES],
-    inl: usize,
-    depth: u32,
-) {
-    let Some((callee, cil)) = inlined_callee(p, caller, ins, table) else { return };
-    for (i, &c) in cil.counts.iter().enumerate() {
-        f[inl + i] += f64::from(c);
-    }
-    if let Some(body) = p.methods[callee].body.as_ref().filter(|_| depth > 0) {
-        for ins in &body.instrs {
-            add_inlined(p, callee, ins, table, f, inl, depth - 1);
-        }
-    }
+/// The calls and constructions in the body of `m` (`call`, `callvirt`, `newobj`, in order), each
+/// with whether the features count its callee as inlined: the model's inlining decisions, to
+/// check against a compiler's output (`aotsim calibrate --export-inlining`,
+/// `benches/mono-inlining/decisions.py`).
+pub fn inlining_decisions(p: &Program, m: MethodId, il: Option<&[Option<IlFeatures>]>) -> Vec<(MethodRefId, bool)> {
+    let inliner = Inliner { p, table: il };
+    let frame = inliner.root(m);
+    let Some(body) = p.methods[m].body.as_ref() else { return Vec::new() };
+    body.instrs
+        .iter()
+        .filter_map(|ins| match ins {
+            Instr::Call(r) | Instr::NewObj(r) | Instr::CallVirt(r) => Some((*r, inliner.inlined_callee(m, &frame, ins).is_some())),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The features of method `m`: from `il` (what the assembly reader counted in each method's raw
@@ -469,6 +664,8 @@ pub fn features(p: &Program, m: MethodId, il: Option<&[Option<IlFeatures>]>) -> 
     f[1] = f64::from(md.il_size);
     let table = il;
     let Some(own) = il_of(p, m, table) else { return f };
+    let inliner = Inliner { p, table };
+    let frame = inliner.root(m);
     let il = &own;
     let inl = 2 + OP_GROUPS.len() + TAIL.len();
     for (i, &c) in il.counts.iter().enumerate() {
@@ -498,7 +695,7 @@ pub fn features(p: &Program, m: MethodId, il: Option<&[Option<IlFeatures>]>) -> 
     let caller_checks = |t: TypeId| {
         t != md.declaring_type && p.cctor(t).and_then(|c| il_of(p, c, table)).is_some_and(|c| c.hints & IlFeatures::BEFORE_FIELD_INIT != 0)
     };
-    for ins in &body.instrs {
+    for (i, ins) in body.instrs.iter().enumerate() {
         match ins {
             Instr::Call(r) | Instr::CallVirt(r) | Instr::NewObj(r) => {
                 let mr = &p.method_refs[*r];
@@ -519,7 +716,7 @@ pub fn features(p: &Program, m: MethodId, il: Option<&[Option<IlFeatures>]>) -> 
                 if !matches!(ins, Instr::NewObj(_)) && intrinsic(p, mr.method) {
                     f[t + 43] += 1.0;
                 }
-                if let Some(net) = inlined_net(p, m, ins, table) {
+                if let Some(net) = inliner.inlined_net(m, &frame, ins) {
                     f[t + 41] += net as f64;
                     if net == 0 && !matches!(ins, Instr::NewObj(_)) {
                         f[t + 42] += 1.0;
@@ -542,10 +739,10 @@ pub fn features(p: &Program, m: MethodId, il: Option<&[Option<IlFeatures>]>) -> 
                     f[t + 17] += 1.0;
                     f[t + 18] += f64::from(callee.il_size);
                 }
-                add_inlined(p, m, ins, table, &mut f, inl, INLINE_DEPTH);
+                inliner.add_inlined(m, &frame, ins, &mut f, inl, INLINE_DEPTH);
                 if !matches!(ins, Instr::CallVirt(_)) && callee.il_size > 0 && callee.il_size < INLINE_LIMIT {
                     let cil = il_of(p, mr.method, table);
-                    if cil.is_some_and(|cil| !inlined(p, m, mr.method, &cil, table)) {
+                    if cil.is_some_and(|cil| !inliner.inlined(m, &frame, *r, &cil)) {
                         f[t + 33] += 1.0;
                     }
                 }
@@ -590,6 +787,16 @@ pub fn features(p: &Program, m: MethodId, il: Option<&[Option<IlFeatures>]>) -> 
                 if mentions_generic(p, fr.owner, 0) {
                     f[t + 30] += 1.0;
                 }
+                if fd.is_static {
+                    if fd.attributes.iter().any(|a| attribute_is(p, a, "System", "ThreadStaticAttribute")) {
+                        f[t + 48] += 1.0;
+                    }
+                    if inliner.uses_context(&frame, fr.owner, 0) {
+                        f[t + 49] += 1.0;
+                    }
+                } else if remote_field(p, m, body, i, fd.declaring_type) {
+                    f[t + 50] += 1.0;
+                }
             }
             Instr::Box(x) | Instr::UnboxAny(x) | Instr::NewArr(x) | Instr::CastClass(x) | Instr::IsInst(x) | Instr::InitObj(x) => {
                 if mentions_generic(p, *x, 0) {
@@ -620,9 +827,9 @@ pub fn features(p: &Program, m: MethodId, il: Option<&[Option<IlFeatures>]>) -> 
     f[t + 12] = (body.instrs.len() as f64 - 200.0).max(0.0);
     let entry_checked = (md.flags.is_static && !md.is_static_constructor()) || md.is_constructor();
     f[t + 31] = f64::from(entry_checked && precise_cctor(p, md.declaring_type, il));
-    let dead = folded_away(p, m, body, table);
+    let dead = inliner.folded_away(m, &frame, body);
     f[t + 34] = dead.iter().filter(|&&d| d).count() as f64;
-    f[t + 47] = live_instrs(body, &dead).map(|ins| aggressive_il(p, m, ins, table, INLINE_DEPTH)).sum();
+    f[t + 47] = live_instrs(body, &dead).map(|ins| inliner.aggressive_il(m, &frame, ins, INLINE_DEPTH)).sum();
     f[t + 25] = md.params.iter().map(|x| struct_bytes(p, x.ty)).sum::<f64>() + struct_bytes(p, md.ret);
     f[t + 26] = body.locals.iter().map(|&l| struct_bytes(p, l)).sum();
     f[t + 22] = body

@@ -8,4 +8,4 @@ for src in Dispatch Types Dynamic Reflection Generics Features; do
     mcs -deterministic -nowarn:169,414,649,67 -r:Expectations.dll -out:"$src.exe" "$src.cs"
 done
 mcs -deterministic -out:Hello.exe Hello.cs
-mcs -deterministic -out:Inlining.exe Inlining.cs
+mcs -deterministic -unsafe -out:Inlining.exe Inlining.cs
