@@ -505,12 +505,6 @@ fn live_instrs<'a>(body: &'a Body, dead: &'a [bool]) -> impl Iterator<Item = &'a
     body.instrs.iter().enumerate().filter(|(i, _)| !dead.get(*i).copied().unwrap_or(false)).map(|(_, ins)| ins)
 }
 
-/// Whether `a` is an attribute of type `namespace.name`.
-fn attribute_is(p: &Program, a: &CustomAttribute, namespace: &str, name: &str) -> bool {
-    let t = &p.types[p.methods[a.ctor].declaring_type];
-    t.namespace == namespace && t.name == name
-}
-
 /// Whether the instance field access at `i` in `body` (of method `m`) goes through Mono's
 /// remoting wrapper: a field of a class derived from `MarshalByRefObject` on an object that may
 /// be a proxy for one in another application domain, that is any object but `this` (a field of
@@ -788,7 +782,7 @@ pub fn features(p: &Program, m: MethodId, il: Option<&[Option<IlFeatures>]>) -> 
                     f[t + 30] += 1.0;
                 }
                 if fd.is_static {
-                    if fd.attributes.iter().any(|a| attribute_is(p, a, "System", "ThreadStaticAttribute")) {
+                    if fd.attributes.iter().any(|a| p.type_name(p.methods[a.ctor].declaring_type) == "System.ThreadStaticAttribute") {
                         f[t + 48] += 1.0;
                     }
                     if inliner.uses_context(&frame, fr.owner, 0) {
