@@ -410,3 +410,66 @@ assembly A {
     }
     assert_eq!(feature(&program, "System.MarshalByRefObject::get_Identity()", "remote_field_access"), 1.0);
 }
+
+/// Shared generic code fetches from the generic context what it needs at run time, anew at each
+/// use and whether the callee is inlined or not (`benches/mono-inlining/context.sh`, Mono 6.8):
+/// a struct method of `S<T>` calling its own getter twice makes two fetches (the callee's vtable
+/// goes with the call: a struct has none of its own), a class's instance method none (the object
+/// carries it), a static method of the class one per call, a generic method one per call of
+/// another generic method over its parameter, and an interface call over the parameter one.
+/// Boxing a parameter is none (it is a reference type); a class with a static constructor is
+/// initialised at each call from another class too. Code compiled for known types fetches nothing.
+#[test]
+fn shared_generic_code_counts_its_generic_context_fetches() {
+    let text = r#"
+assembly A {
+    class System.Object { method public .ctor() { ret } }
+    struct S<T> {
+        field int32 n
+        method public int32 get_N() { ldarg 0 ldfld S<T>::n ret }
+        method public int32 Get() { ldarg 0 call S<T>::get_N() ldarg 0 call S<T>::get_N() add ret }
+        method public int32 Fld() { ldarg 0 ldfld S<T>::n ldarg 0 ldfld S<T>::n add ret }
+    }
+    class C<T> : System.Object {
+        field int32 n
+        method public int32 get_N() { ldarg 0 ldfld C<T>::n ret }
+        method public static int32 Stat(int32 x) { ldarg 0 ldc.i4 1 add ret }
+        method public int32 Get() { ldarg 0 call C<T>::get_N() ldarg 0 call C<T>::get_N() add ret }
+        method public int32 UseStat() { ldc.i4 1 call C<T>::Stat(int32) ldc.i4 2 call C<T>::Stat(int32) add ret }
+        method public int32 Inlined() { ldarg 0 call C<T>::UseStat() ret }
+        method public object Box(T x) { ldarg 1 box T ret }
+    }
+    class WithCctor<T> : System.Object {
+        field static int32 count
+        method private static .cctor() { ret }
+        method public int32 get_Count() { ldarg 0 pop ldc.i4 1 ret }
+        method public int32 Again() { ldarg 0 call WithCctor<T>::get_Count() ret }
+    }
+    interface ISeq<T> { method public abstract T First() }
+    class G : System.Object {
+        method public static int32 M<T>(!!0 x) { ldc.i4 1 ret }
+        method public static int32 Call<T>(!!0 x) { ldarg 0 call G::M<!!0>(!!0) ldarg 0 call G::M<!!0>(!!0) add ret }
+        method public static int32 Closed(string x) { ldarg 0 call G::M<string>(!!0) ldarg 0 call G::M<string>(!!0) add ret }
+        method public static object First<T>(ISeq<!!0> s) { ldarg 0 callvirt ISeq<!!0>::First() box !!0 ret }
+        method public static int32 Count<T>(WithCctor<!!0> w) { ldarg 0 call WithCctor<!!0>::get_Count() ret }
+    }
+}
+"#;
+    let program = aotsim::text::parse(text, "context.il").expect("valid");
+    let fetches = |m: &str| feature(&program, m, "context_fetches");
+    assert_eq!(fetches("S`1::Get()"), 2.0);
+    assert_eq!(fetches("S`1::Fld()"), 0.0);
+    assert_eq!(fetches("C`1::Get()"), 0.0);
+    assert_eq!(fetches("C`1::UseStat()"), 2.0);
+    // UseStat is inlined (its callees are), and its fetches come with it.
+    assert_eq!(fetches("C`1::Inlined()"), 2.0);
+    assert_eq!(fetches("C`1::Box(T)"), 0.0);
+    assert_eq!(fetches("G::Call<T>(T)"), 2.0);
+    assert_eq!(fetches("G::Closed(string)"), 0.0);
+    assert_eq!(fetches("G::First<T>(ISeq<T>)"), 1.0);
+    assert_eq!(fetches("G::Count<T>(WithCctor<T>)"), 1.0);
+    assert_eq!(feature(&program, "G::Count<T>(WithCctor<T>)", "context_class_inits"), 1.0);
+    assert_eq!(feature(&program, "G::Call<T>(T)", "context_class_inits"), 0.0);
+    // The class's own code runs initialised.
+    assert_eq!(fetches("WithCctor`1::Again()"), 0.0);
+}

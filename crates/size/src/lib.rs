@@ -25,7 +25,7 @@ pub const INLINE_LIMIT: u32 = 20;
 /// libraries' `AggressiveInlining` chains go that deep (`Utf8Formatter.TryFormat`).
 const INLINE_DEPTH: u32 = 4;
 
-const TAIL: [&str; 51] = [
+const TAIL: [&str; 53] = [
     "clauses",
     "max_stack",
     "locals",
@@ -77,6 +77,8 @@ const TAIL: [&str; 51] = [
     "thread_static_access",
     "shared_static_access",
     "remote_field_access",
+    "context_fetches",
+    "context_class_inits",
 ];
 
 /// Bytes of a value of type `sig` on x64: primitives by width, references 8, structs the sum of
@@ -452,6 +454,64 @@ impl Inliner<'_> {
         Some((callee, cil, self.callee_frame(frame, *r)))
     }
 
+    /// The look-ups of the generic context that shared code makes for `ins` in a body of
+    /// `caller` compiled in `frame`, and, `depth` levels down, in the bodies inlined for it: one
+    /// for each call that needs a type or method known only at run time as an argument (a generic
+    /// method instantiated over the context, a static method or a struct's method of a class
+    /// instantiated over it: the callee's vtable; `newobj` of such a class; an interface call
+    /// over it), and for each static field, type check, `typeof`, box or array of such a type.
+    /// Mono fetches each anew, inlined or not (`benches/mono-inlining/context.sh`): a struct
+    /// method of `S<T>` calling a getter of its own class twice makes two fetches, a class's
+    /// instance method none. Second: those calls and static fields that also initialise a class
+    /// with a static constructor (from another class).
+    fn context_fetches(&self, caller: MethodId, frame: &Frame, ins: &Instr, depth: u32) -> (f64, f64) {
+        let p = self.p;
+        let (mut fetches, mut inits) = (0.0, 0.0);
+        match ins {
+            Instr::Call(r) | Instr::CallVirt(r) | Instr::NewObj(r) => {
+                let mr = &p.method_refs[*r];
+                let callee = &p.methods[mr.method];
+                let owner = callee.declaring_type;
+                let method_context = mr.generic_args.iter().any(|&a| self.uses_context(frame, a, 0));
+                let class_context = self.uses_context(frame, mr.owner, 0);
+                let needs_vtable = callee.flags.is_static || p.types[owner].kind.is_value_type() || matches!(ins, Instr::NewObj(_));
+                // A class with a static constructor is initialised before a call from another
+                // class; its own code runs initialised.
+                let cctor = p.cctor(owner).is_some() && owner != p.methods[caller].declaring_type;
+                let interface = matches!(ins, Instr::CallVirt(_)) && p.types[owner].kind == TypeKind::Interface;
+                if method_context || (class_context && (needs_vtable || cctor || interface)) {
+                    fetches += 1.0;
+                }
+                if class_context && cctor {
+                    inits += 1.0;
+                }
+            }
+            Instr::LdSfld(r) | Instr::LdSflda(r) | Instr::StSfld(r) => {
+                let fr = &p.field_refs[*r];
+                if self.uses_context(frame, fr.owner, 0) {
+                    fetches += 1.0;
+                    inits += f64::from(p.cctor(p.fields[fr.field].declaring_type).is_some());
+                }
+            }
+            // Boxing a type parameter of shared code is no operation: it is a reference type.
+            Instr::Box(x) => fetches += f64::from(self.uses_context(frame, *x, 0) && self.arg(frame, *x) != Arg::Shared),
+            Instr::UnboxAny(x) | Instr::NewArr(x) | Instr::CastClass(x) | Instr::IsInst(x) | Instr::LdToken(Token::Type(x)) => {
+                fetches += f64::from(self.uses_context(frame, *x, 0));
+            }
+            _ => {}
+        }
+        if depth > 0 {
+            if let Some((callee, _, inner)) = self.inlined_callee(caller, frame, ins) {
+                for ins in self.p.methods[callee].body.iter().flat_map(|b| &b.instrs) {
+                    let (a, b) = self.context_fetches(callee, &inner, ins, depth - 1);
+                    fetches += a;
+                    inits += b;
+                }
+            }
+        }
+        (fetches, inits)
+    }
+
     /// Adds the opcode counts of the callee of `ins` when it is inlined into `caller`
     /// ([`Inliner::inlined_callee`]), and, `depth` levels down, of the callees inlined into it.
     fn add_inlined(&self, caller: MethodId, frame: &Frame, ins: &Instr, f: &mut [f64; N_FEATURES], inl: usize, depth: u32) {
@@ -824,6 +884,11 @@ pub fn features(p: &Program, m: MethodId, il: Option<&[Option<IlFeatures>]>) -> 
     let dead = inliner.folded_away(m, &frame, body);
     f[t + 34] = dead.iter().filter(|&&d| d).count() as f64;
     f[t + 47] = live_instrs(body, &dead).map(|ins| inliner.aggressive_il(m, &frame, ins, INLINE_DEPTH)).sum();
+    for ins in &body.instrs {
+        let (fetches, inits) = inliner.context_fetches(m, &frame, ins, INLINE_DEPTH);
+        f[t + 51] += fetches;
+        f[t + 52] += inits;
+    }
     f[t + 25] = md.params.iter().map(|x| struct_bytes(p, x.ty)).sum::<f64>() + struct_bytes(p, md.ret);
     f[t + 26] = body.locals.iter().map(|&l| struct_bytes(p, l)).sum();
     f[t + 22] = body
@@ -863,7 +928,8 @@ pub struct Profile {
     /// How the weights combine.
     #[serde(default)]
     pub form: Form,
-    /// Bytes per unit of each feature, by name (the order of [`feature_names`]).
+    /// Bytes per unit of each feature, by name (the order of [`feature_names`]). For the tree
+    /// form, the cost table whose estimate the forest's factor multiplies ([`Profile::base`]).
     pub weights: Vec<(String, f64)>,
     /// The smallest method the backend emits, in bytes.
     pub min_bytes: f64,
@@ -881,9 +947,11 @@ pub struct Profile {
     /// factors of `profiles/app-model.json`); 1 for a fitted profile.
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub factor: f64,
-    /// For the tree form: when set to `k`, the trees model bytes per IL byte, `ln(native / (il +
-    /// k))`, and the estimate is `scale · exp(forest) · (il + k)`; large methods then scale with
-    /// their size instead of being capped at the largest leaf seen in the fit.
+    /// For the tree form: when set to `k`, the trees model the ratio of the measured bytes to a
+    /// base that grows with the method, `ln(native / base)`, and the estimate is `scale ·
+    /// exp(forest) · base`: the cost table's estimate ([`Profile::weights`]) and at least
+    /// [`BASE_FLOOR`] · (il + k), or il + k for a profile without a table. Large methods then
+    /// scale with their size instead of being capped at the largest leaf seen in the fit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_il: Option<f64>,
     /// For the tree form: bytes per unit of features whose cost is known from the compiler
@@ -928,6 +996,10 @@ fn feature_index(name: &str) -> Option<usize> {
 /// mean of two moved every measured fold's 90th percentile down (docs/size-model.md).
 const FORESTS: u64 = 2;
 
+/// The least bytes per IL byte the tree form's base takes ([`Profile::base`]): the cost table
+/// may price a method near or below zero.
+const BASE_FLOOR: f64 = 0.25;
+
 /// The `k` of [`Profile::per_il`] that `fit_form` uses: 16 held out better than 4 or none
 /// (docs/size-model.md).
 const PER_IL: f64 = 16.0;
@@ -963,7 +1035,19 @@ impl Profile {
 
     /// Bytes from the forest's prediction `y` for features `f` (before the target factor).
     fn tree_bytes(&self, y: f64, f: &[f64; N_FEATURES]) -> f64 {
-        self.scale * y.exp() * self.per_il.map_or(1.0, |k| f[1] + k) + self.known_bytes(f)
+        self.scale * y.exp() * self.base(f) + self.known_bytes(f)
+    }
+
+    /// What the tree form's forest multiplies ([`Profile::weights`]): the cost table's bytes for
+    /// features `f`, at least [`BASE_FLOOR`] bytes per IL byte (`il + per_il`); a profile without
+    /// a table (fitted before it had one) takes `il + per_il` itself.
+    fn base(&self, f: &[f64; N_FEATURES]) -> f64 {
+        let il = self.per_il.map_or(1.0, |k| f[1] + k);
+        if self.weights.is_empty() {
+            return il;
+        }
+        let table: f64 = self.weights.iter().zip(f.iter()).map(|((_, w), x)| w * x).sum();
+        table.max(BASE_FLOOR * il)
     }
 
     /// The bytes of [`Profile::known`]'s features in an estimate of features `f`, before the
@@ -986,7 +1070,10 @@ impl Profile {
                 self.name
             ));
         }
-        if theirs.iter().copied().eq(names.iter().map(String::as_str)) {
+        let table_matches = self.form != Form::Gbdt
+            || self.weights.is_empty()
+            || self.weights.iter().map(|(n, _)| n.as_str()).eq(names.iter().map(String::as_str));
+        if table_matches && theirs.iter().copied().eq(names.iter().map(String::as_str)) {
             return Ok(());
         }
         let first = names.iter().zip(&theirs).position(|(a, b)| a != b).unwrap_or(names.len().min(theirs.len()));
@@ -1033,8 +1120,21 @@ impl Profile {
             let known: Vec<(String, f64)> =
                 self.known.iter().filter_map(|(n, b)| feature_index(n).map(|i| (n.clone(), b * f[i] * self.factor))).collect();
             let trees = total - known.iter().map(|k| k.1).sum::<f64>();
-            let mut v: Vec<(String, f64)> =
-                feature_names().into_iter().zip(forest.contributions(f, N_FEATURES)).map(|(n, c)| (n, trees - trees / c.exp())).collect();
+            // The cost table's share of the base, each feature its price, or all of it IL bytes
+            // when the base is the floor; then what each feature's tree path contributions add.
+            let table: Vec<f64> = self.weights.iter().zip(f.iter()).map(|((_, w), x)| w * x).collect();
+            let base: f64 = table.iter().sum();
+            let share = |i: usize| match table.get(i) {
+                Some(t) if base >= BASE_FLOOR * self.per_il.map_or(1.0, |k| f[1] + k) => trees * t / base,
+                _ if i == 1 && !table.is_empty() => trees,
+                _ => 0.0,
+            };
+            let mut v: Vec<(String, f64)> = feature_names()
+                .into_iter()
+                .zip(forest.contributions(f, N_FEATURES))
+                .enumerate()
+                .map(|(i, (n, c))| (n, share(i) + trees - trees / c.exp()))
+                .collect();
             for (n, b) in known {
                 if let Some(x) = v.iter_mut().find(|x| x.0 == n) {
                     x.1 += b;
@@ -1109,11 +1209,29 @@ pub fn fit_form(samples: &[Sample], name: &str, source: &str, form: Form) -> Pro
         let x: Vec<Vec<f64>> = samples.iter().map(|s| s.features.to_vec()).collect();
         let per_il = Some(PER_IL);
         let known: Vec<(String, f64)> = KNOWN_BYTES.iter().map(|&(n, b)| (n.to_string(), b)).collect();
+        // The trees learn a factor on a cost table fitted first, on the bytes the known costs
+        // leave: the table carries what adds up (an unseen mix of features is priced feature by
+        // feature), the trees what does not.
+        let net: Vec<Sample> =
+            samples.iter().map(|s| Sample { native: (s.native - known_bytes(&known, &s.features)).max(1.0), ..s.clone() }).collect();
+        let weights = fit_form(&net, name, source, Form::Linear).weights;
+        // The table alone, to take each method's base as the fitted profile will.
+        let base = Profile {
+            name: String::new(),
+            source: String::new(),
+            form,
+            weights: weights.clone(),
+            min_bytes,
+            features: Vec::new(),
+            forest: None,
+            scale: 1.0,
+            factor: 1.0,
+            per_il,
+            known: Vec::new(),
+        };
         // The trees learn what is left once the known bytes are taken out.
-        let y: Vec<f64> = samples
-            .iter()
-            .map(|s| (s.native - known_bytes(&known, &s.features)).max(1.0).ln() - per_il.map_or(0.0, |k| (s.features[1] + k).ln()))
-            .collect();
+        let y: Vec<f64> =
+            samples.iter().map(|s| (s.native - known_bytes(&known, &s.features)).max(1.0).ln() - base.base(&s.features).ln()).collect();
         let forest = gbdt::Forest::average(
             (0..FORESTS)
                 .map(|i| {
@@ -1126,7 +1244,7 @@ pub fn fit_form(samples: &[Sample], name: &str, source: &str, form: Form) -> Pro
             name: name.to_string(),
             source: source.to_string(),
             form,
-            weights: Vec::new(),
+            weights,
             min_bytes,
             features: feature_names(),
             forest: Some(forest),
@@ -1368,7 +1486,7 @@ mod tests {
         let core = p.estimate(&row(20.0, 3.0, false));
         assert!((core - 144.0).abs() < 1.5, "{core}");
         let other = p.estimate(&row(20.0, 3.0, true));
-        assert!((other - core - 21.0).abs() < 1e-9, "{other} {core}");
+        assert!((other - core - 21.0).abs() < 1e-6, "{other} {core}");
         let why = p.explain(&row(20.0, 3.0, true));
         assert!(why.iter().any(|(n, b)| n == "cold_ldstr_image_args" && (b - 21.0).abs() < 0.5), "{why:?}");
         // The known costs travel with the profile.
