@@ -929,7 +929,7 @@ pub struct Profile {
     #[serde(default)]
     pub form: Form,
     /// Bytes per unit of each feature, by name (the order of [`feature_names`]). For the tree
-    /// form, the cost table whose estimate the forest's factor multiplies ([`Profile::base`]).
+    /// form, the cost table whose estimate the forest's factor multiplies ([`tree_base`]).
     pub weights: Vec<(String, f64)>,
     /// The smallest method the backend emits, in bytes.
     pub min_bytes: f64,
@@ -996,9 +996,25 @@ fn feature_index(name: &str) -> Option<usize> {
 /// mean of two moved every measured fold's 90th percentile down (docs/size-model.md).
 const FORESTS: u64 = 2;
 
-/// The least bytes per IL byte the tree form's base takes ([`Profile::base`]): the cost table
+/// The least bytes per IL byte the tree form's base takes ([`tree_base`]): the cost table
 /// may price a method near or below zero.
 const BASE_FLOOR: f64 = 0.25;
+
+/// The bytes of cost table `weights` (bytes per unit of each feature, in order) for features `f`.
+fn table_bytes(weights: &[(String, f64)], f: &[f64; N_FEATURES]) -> f64 {
+    weights.iter().zip(f.iter()).map(|((_, w), x)| w * x).sum()
+}
+
+/// What the tree form's forest multiplies: the bytes of its cost table `weights`
+/// ([`Profile::weights`]) for features `f`, at least [`BASE_FLOOR`] bytes per IL byte (`il +
+/// per_il`); a profile without a table (fitted before it had one) takes `il + per_il` itself.
+fn tree_base(weights: &[(String, f64)], per_il: Option<f64>, f: &[f64; N_FEATURES]) -> f64 {
+    let il = per_il.map_or(1.0, |k| f[1] + k);
+    if weights.is_empty() {
+        return il;
+    }
+    table_bytes(weights, f).max(BASE_FLOOR * il)
+}
 
 /// The `k` of [`Profile::per_il`] that `fit_form` uses: 16 held out better than 4 or none
 /// (docs/size-model.md).
@@ -1012,8 +1028,8 @@ impl Profile {
     /// The estimated native bytes of a method with features `f`.
     pub fn estimate(&self, f: &[f64; N_FEATURES]) -> f64 {
         let raw: f64 = match self.form {
-            Form::Linear => self.weights.iter().zip(f.iter()).map(|((_, w), x)| w * x).sum(),
-            Form::LogLinear => self.weights.iter().zip(log_features(f).iter()).map(|((_, w), x)| w * x).sum::<f64>().exp(),
+            Form::Linear => table_bytes(&self.weights, f),
+            Form::LogLinear => table_bytes(&self.weights, &log_features(f)).exp(),
             Form::Gbdt => self.forest.as_ref().map_or(0.0, |t| self.tree_bytes(t.predict(f), f)),
         };
         (raw * self.factor).max(self.min_bytes)
@@ -1035,19 +1051,7 @@ impl Profile {
 
     /// Bytes from the forest's prediction `y` for features `f` (before the target factor).
     fn tree_bytes(&self, y: f64, f: &[f64; N_FEATURES]) -> f64 {
-        self.scale * y.exp() * self.base(f) + self.known_bytes(f)
-    }
-
-    /// What the tree form's forest multiplies ([`Profile::weights`]): the cost table's bytes for
-    /// features `f`, at least [`BASE_FLOOR`] bytes per IL byte (`il + per_il`); a profile without
-    /// a table (fitted before it had one) takes `il + per_il` itself.
-    fn base(&self, f: &[f64; N_FEATURES]) -> f64 {
-        let il = self.per_il.map_or(1.0, |k| f[1] + k);
-        if self.weights.is_empty() {
-            return il;
-        }
-        let table: f64 = self.weights.iter().zip(f.iter()).map(|((_, w), x)| w * x).sum();
-        table.max(BASE_FLOOR * il)
+        self.scale * y.exp() * tree_base(&self.weights, self.per_il, f) + self.known_bytes(f)
     }
 
     /// The bytes of [`Profile::known`]'s features in an estimate of features `f`, before the
@@ -1123,9 +1127,9 @@ impl Profile {
             // The cost table's share of the base, each feature its price, or all of it IL bytes
             // when the base is the floor; then what each feature's tree path contributions add.
             let table: Vec<f64> = self.weights.iter().zip(f.iter()).map(|((_, w), x)| w * x).collect();
-            let base: f64 = table.iter().sum();
+            let base = tree_base(&self.weights, self.per_il, f);
             let share = |i: usize| match table.get(i) {
-                Some(t) if base >= BASE_FLOOR * self.per_il.map_or(1.0, |k| f[1] + k) => trees * t / base,
+                Some(t) if base <= table.iter().sum() => trees * t / base,
                 _ if i == 1 && !table.is_empty() => trees,
                 _ => 0.0,
             };
@@ -1215,23 +1219,11 @@ pub fn fit_form(samples: &[Sample], name: &str, source: &str, form: Form) -> Pro
         let net: Vec<Sample> =
             samples.iter().map(|s| Sample { native: (s.native - known_bytes(&known, &s.features)).max(1.0), ..s.clone() }).collect();
         let weights = fit_form(&net, name, source, Form::Linear).weights;
-        // The table alone, to take each method's base as the fitted profile will.
-        let base = Profile {
-            name: String::new(),
-            source: String::new(),
-            form,
-            weights: weights.clone(),
-            min_bytes,
-            features: Vec::new(),
-            forest: None,
-            scale: 1.0,
-            factor: 1.0,
-            per_il,
-            known: Vec::new(),
-        };
         // The trees learn what is left once the known bytes are taken out.
-        let y: Vec<f64> =
-            samples.iter().map(|s| (s.native - known_bytes(&known, &s.features)).max(1.0).ln() - base.base(&s.features).ln()).collect();
+        let y: Vec<f64> = samples
+            .iter()
+            .map(|s| (s.native - known_bytes(&known, &s.features)).max(1.0).ln() - tree_base(&weights, per_il, &s.features).ln())
+            .collect();
         let forest = gbdt::Forest::average(
             (0..FORESTS)
                 .map(|i| {
