@@ -4,7 +4,10 @@
 use aotsim::size::{feature_names, features};
 
 fn feature(program: &aotsim::il::Program, method: &str, name: &str) -> f64 {
-    let m = program.methods.ids().find(|&m| program.method_name(m) == method).unwrap_or_else(|| panic!("no method {method}"));
+    let m = program.methods.ids().find(|&m| program.method_name(m) == method).unwrap_or_else(|| {
+        let names: Vec<String> = program.methods.ids().map(|m| program.method_name(m)).collect();
+        panic!("no method {method} among {names:?}")
+    });
     let i = feature_names().iter().position(|n| n == name).unwrap_or_else(|| panic!("no feature {name}"));
     features(program, m, None)[i]
 }
@@ -308,10 +311,10 @@ assembly App references System.Private.CoreLib {
     assert_eq!(feature(&program, fail, "cold_corlib_exceptions"), 1.0);
 }
 
-/// `aggressive_inlined_il` of the method called `name` in the compiled fixture `Inlining.exe`,
-/// read with the core library it references (`../shared/calibration/assemblies`: which types are
+/// Feature `feature` of the method called `name` in the compiled fixture `Inlining.exe`, read
+/// with the core library it references (`../shared/calibration/assemblies`: which types are
 /// structs and which classes have static constructors decides some inlining).
-fn aggressive_il_in_fixture() -> impl Fn(&str) -> f64 {
+fn feature_in_fixture(feature: &str) -> impl Fn(&str) -> f64 {
     use aotsim::ecma335::{load_with, Input, LoadOptions};
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let input = Input { name: "Inlining.exe".into(), bytes: std::fs::read(root.join("tests/data/cs/Inlining.exe")).expect("fixture") };
@@ -321,12 +324,27 @@ fn aggressive_il_in_fixture() -> impl Fn(&str) -> f64 {
         std::fs::read(refs.join(&file)).ok().map(|bytes| Input { name: file, bytes })
     };
     let loaded = load_with(vec![input], &mut resolve, LoadOptions { il_features: true }).expect("fixture reads");
-    let i = feature_names().iter().position(|n| n == "aggressive_inlined_il").expect("feature");
+    let i = feature_names().iter().position(|n| n == feature).expect("feature");
     move |name: &str| {
         let (p, il) = (&loaded.program, loaded.il_features.as_deref());
         let m = p.methods.ids().find(|&m| p.method_name(m) == name).unwrap_or_else(|| panic!("no method {name}"));
         features(p, m, il)[i]
     }
+}
+
+fn aggressive_il_in_fixture() -> impl Fn(&str) -> f64 {
+    feature_in_fixture("aggressive_inlined_il")
+}
+
+/// `stind.ref` (the text format does not tell it from other `stind`s): a barrier each, none for
+/// `null` or an int, and the inlined callee's with it.
+#[test]
+fn stores_through_references_to_references_count_their_write_barriers() {
+    let of = feature_in_fixture("barrier_stores");
+    assert_eq!(of("Barriers::SetOut(object&,object)"), 1.0);
+    assert_eq!(of("Barriers::SetInt(int32&,int32)"), 0.0);
+    assert_eq!(of("Barriers::Both(object&,string&,object)"), 1.0);
+    assert_eq!(of("Barriers::CallsSetOut(object)"), 1.0);
 }
 
 /// The IL bytes that only `AggressiveInlining` brings into a caller, read from a compiled C#
@@ -472,4 +490,86 @@ assembly A {
     assert_eq!(feature(&program, "G::Call<T>(T)", "context_class_inits"), 0.0);
     // The class's own code runs initialised.
     assert_eq!(fetches("WithCctor`1::Again()"), 0.0);
+}
+
+#[test]
+fn stores_of_references_count_their_write_barriers() {
+    let text = r#"
+assembly A {
+    class System.Object { method public .ctor() { ret } }
+    struct Pair<T1, T2> {
+        field T1 a
+        field T2 b
+        method public .ctor(T1 x, T2 y) { ldarg 0 ldarg 1 stfld Pair<T1, T2>::a ldarg 0 ldarg 2 stfld Pair<T1, T2>::b ret }
+    }
+    struct Entry {
+        field object key
+        field int32 n
+        field string name
+    }
+    class Holder : System.Object {
+        field object o
+        field int32 n
+        field Entry e
+        field static object s
+        field static Entry se
+        method public void Set(object x) { ldarg 0 ldarg 1 stfld Holder::o ldarg 0 ldc.i4 1 stfld Holder::n ret }
+        method public void Clear() { ldarg 0 ldnull stfld Holder::o ret }
+        method public void SetStatic(object x) { ldarg 1 stsfld Holder::s ret }
+        method public void SetEntry(Entry x) { ldarg 0 ldarg 1 stfld Holder::e ret }
+        method public Entry GetEntry() { ldarg 0 ldfld Holder::e ret }
+        method public static void Out<T>(!!0& r, !!0 x) { ldarg 0 ldarg 1 stobj !!0 ret }
+        method public static void OutInt(int32& r) { ldarg 0 ldc.i4 1 stobj int32 ret }
+        method public static void Closed(Pair<int32, string>& p) { ldarg 0 ldc.i4 1 stfld Pair<int32, string>::a ldarg 0 ldnull pop ldnull stfld Pair<int32, string>::b ret }
+        method public static void ClosedRef(Pair<int32, string>& p, string s) { ldarg 0 ldarg 1 stfld Pair<int32, string>::b ret }
+        method public static object BoxEntry(Entry e) { ldarg 0 box Entry ret }
+        method public static Entry UnboxEntry(object o) { ldarg 0 unbox.any Entry pop ldnull pop ldarg 0 unbox.any Entry ret }
+        method public static void SetStaticEntry(Entry e) { ldarg 0 stsfld Holder::se ret }
+        method public static Six GetSix(Six& s) { ldarg 0 ldobj Six ret }
+        method public static One GetOne(One& s) { ldarg 0 ldobj One ret }
+        method public static void Store<T>(!!0[] a, !!0 x) { ldarg 0 ldc.i4 0 ldarg 1 stelem.any !!0 ret }
+        method public static void StoreEntry(Entry[] a, Entry x) { ldarg 0 ldc.i4 0 ldarg 1 stelem.any Entry ret }
+        method public static object Swap(object& r, object x) { ldarg 0 ldarg 1 call System.Threading.Interlocked::Exchange(object&, object) ret }
+    }
+    struct Six {
+        field object a
+        field object b
+        field object c
+        field object d
+        field object e
+        field object f
+    }
+    struct One { field object a }
+    class System.Threading.Interlocked : System.Object {
+        method public static object Exchange(object& r, object x) { ldarg 1 ret }
+    }
+}
+"#;
+    let program = aotsim::text::parse(text, "barriers.il").expect("valid");
+    let barriers = |m: &str| feature(&program, m, "barrier_stores");
+    // Shared code: each type parameter holds a reference.
+    assert_eq!(barriers("Pair`2::.ctor(T1,T2)"), 2.0);
+    // A reference field takes one, an int none, a null none; a static field none.
+    assert_eq!(barriers("Holder::Set(object)"), 1.0);
+    assert_eq!(barriers("Holder::Clear()"), 0.0);
+    assert_eq!(barriers("Holder::SetStatic(object)"), 0.0);
+    // A struct copies with one for each reference it holds, into a field or the return buffer.
+    assert_eq!(barriers("Holder::SetEntry(Entry)"), 2.0);
+    assert_eq!(barriers("Holder::GetEntry()"), 2.0);
+    assert_eq!(barriers("Holder::Out<T>(T&,T)"), 1.0);
+    assert_eq!(barriers("Holder::OutInt(int32&)"), 0.0);
+    // A closed instantiation: its fields' types are placed by their arguments.
+    assert_eq!(barriers("Holder::Closed(Pair<int32,string>&)"), 0.0);
+    assert_eq!(barriers("Holder::ClosedRef(Pair<int32,string>&,string)"), 1.0);
+    // Boxing and unboxing copy; so does a static field of a struct.
+    assert_eq!(barriers("Holder::BoxEntry(Entry)"), 2.0);
+    assert_eq!(barriers("Holder::UnboxEntry(object)"), 4.0 + 2.0);
+    assert_eq!(barriers("Holder::SetStaticEntry(Entry)"), 2.0);
+    // Over five words a helper copies; a word comes back in a register.
+    assert_eq!(barriers("Holder::GetSix(Six&)"), 0.0);
+    assert_eq!(barriers("Holder::GetOne(One&)"), 0.0);
+    // Array elements: a reference goes through the type-checking helper, a struct is copied.
+    assert_eq!(barriers("Holder::Store<T>(T[],T)"), 0.0);
+    assert_eq!(barriers("Holder::StoreEntry(Entry[],Entry)"), 2.0);
+    assert_eq!(barriers("Holder::Swap(object&,object)"), 1.0);
 }

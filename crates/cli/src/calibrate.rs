@@ -171,7 +171,7 @@ pub fn run(a: &Args, t: &mut Timings) -> anyhow::Result<ExitCode> {
         let mut csv = String::from("assembly,token,type,method,il_size,native,estimate\n");
         for ((row, s), e) in raw_rows.iter().zip(&samples).zip(&predictions) {
             if !e.is_nan() {
-                csv.push_str(&format!("{row},{},{e:.1}\n", s.native));
+                csv.push_str(&format!("{row},{},{e:.3}\n", s.native));
             }
         }
         std::fs::write(path, csv).map_err(|e| bad(vec![format!("{}: cannot write: {e}", path.display())]))?;

@@ -345,7 +345,8 @@ pub fn group(op: Opcode) -> usize {
         0x2e..=0x37 | 0x3b..=0x44 => 20,
         0x45 => 21,
         0x46..=0x50 => 22,
-        0x51..=0x57 | 0xdf => 23,
+        0x52..=0x57 | 0xdf => 23,
+        0x51 => 53,
         0x58..=0x5a | 0xd6..=0xdb => 24,
         0x5b..=0x5e => 25,
         0x5f..=0x66 => 26,
@@ -378,9 +379,12 @@ pub fn group(op: Opcode) -> usize {
     }
 }
 
-/// Counts instruction `op` in its group of `counts`.
-pub fn count(counts: &mut [u16; OP_GROUPS.len()], op: Opcode) {
-    let c = &mut counts[group(op)];
+/// Counts instruction `op`, which follows `prev`, in its group of `counts`: a `stind.ref` of
+/// `null` with the other `stind`s (it stores without the collector's write barrier, the group
+/// `stind_ref` counts those that take one).
+pub fn count(counts: &mut [u16; OP_GROUPS.len()], op: Opcode, prev: Opcode) {
+    let g = if op == 0x51 && prev == 0x14 { group(0x52) } else { group(op) };
+    let c = &mut counts[g];
     *c = c.saturating_add(1);
 }
 

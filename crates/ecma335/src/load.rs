@@ -1221,11 +1221,13 @@ impl Plain<'_, '_, '_, '_> {
         let table = one_byte_plain();
         let mut counts = counts;
         let (mut at, mut n) = (0usize, 0u32);
+        let mut prev = 0u16;
         while at < code.len() {
             if let Some(ins) = table[code[at] as usize] {
                 if let Some(c) = counts.as_deref_mut() {
-                    il::count(c, u16::from(code[at]));
+                    il::count(c, u16::from(code[at]), prev);
                 }
+                prev = u16::from(code[at]);
                 self.starts.push((at as u32, self.out.len() as u32));
                 self.put(ins)?;
                 at += 1;
@@ -1233,8 +1235,9 @@ impl Plain<'_, '_, '_, '_> {
                 let (ri, next) = il::decode_one(code, at)?;
                 self.localloc |= ri.op == 0xfe0f;
                 if let Some(c) = counts.as_deref_mut() {
-                    il::count(c, ri.op);
+                    il::count(c, ri.op, prev);
                 }
+                prev = ri.op;
                 self.push(&ri)?;
                 at = next;
             }

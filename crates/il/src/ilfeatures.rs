@@ -6,7 +6,7 @@
 use crate::model::{Body, Instr, SimpleOp};
 
 /// Opcode groups the size model counts: names, in order.
-pub const OP_GROUPS: [&str; 53] = [
+pub const OP_GROUPS: [&str; 54] = [
     "nop_prefix",
     "ldarg",
     "ldarga",
@@ -60,6 +60,7 @@ pub const OP_GROUPS: [&str; 53] = [
     "ldftn",
     "misc",
     "constrained",
+    "stind_ref",
 ];
 
 /// What the size model reads from a method body beyond the model's instructions: instruction

@@ -25,7 +25,7 @@ pub const INLINE_LIMIT: u32 = 20;
 /// libraries' `AggressiveInlining` chains go that deep (`Utf8Formatter.TryFormat`).
 const INLINE_DEPTH: u32 = 4;
 
-const TAIL: [&str; 53] = [
+const TAIL: [&str; 54] = [
     "clauses",
     "max_stack",
     "locals",
@@ -79,6 +79,7 @@ const TAIL: [&str; 53] = [
     "remote_field_access",
     "context_fetches",
     "context_class_inits",
+    "barrier_stores",
 ];
 
 /// Bytes of a value of type `sig` on x64: primitives by width, references 8, structs the sum of
@@ -512,6 +513,102 @@ impl Inliner<'_> {
         (fetches, inits)
     }
 
+    /// The references a value of type `sig`, written in a body compiled in `frame`, holds: one
+    /// for a reference (a type parameter of shared code is one), the sum over its instance
+    /// fields for a struct (its type arguments placed in `frame`, four levels deep), none for
+    /// other values and for type parameters the model cannot place.
+    fn ref_slots(&self, frame: &Frame, sig: TypeRefId, depth: u32) -> f64 {
+        let p = self.p;
+        match p.sig_def(sig) {
+            Some(d) if p.types[d].kind == TypeKind::Struct => {
+                if depth >= 4 {
+                    return 0.0;
+                }
+                let inner = match &p.type_refs[sig] {
+                    TypeSig::Inst { args, .. } => Frame { vars: args.iter().map(|&a| self.arg(frame, a)).collect(), mvars: Vec::new() },
+                    _ => Frame::default(),
+                };
+                let fields = p.types[d].fields.iter().map(|&x| &p.fields[x]).filter(|x| !x.is_static);
+                fields.map(|x| self.ref_slots(&inner, x.ty, depth + 1)).sum()
+            }
+            _ => f64::from(self.arg(frame, sig) != Arg::Value),
+        }
+    }
+
+    /// The write barriers a copy of a value of type `sig`, written in a body compiled in `frame`,
+    /// into memory the collector scans takes: one per reference in it ([`Inliner::ref_slots`]),
+    /// none for a struct of more than five words (Mono copies those with a helper call,
+    /// `mini_emit_wb_aware_memcpy`: `ValueTuple` of five references returned with five, of six
+    /// with none).
+    fn copy_barriers(&self, frame: &Frame, sig: TypeRefId) -> f64 {
+        if struct_bytes(self.p, sig) > 40.0 {
+            0.0
+        } else {
+            self.ref_slots(frame, sig, 0)
+        }
+    }
+
+    /// The stores that `ins` in a body compiled in `frame` makes with the garbage collector's
+    /// write barrier (Mono marks a card after each: `shr; and 0x7fffff; add [got]; mov byte`, 23
+    /// bytes), and, `depth` levels down, in the bodies inlined for it: a `stfld` of a reference
+    /// into an instance field (a field of a type parameter of shared code holds one) unless `null`
+    /// (the instruction before is `ldnull`), and each reference in a struct copied into a field, a
+    /// static field, through `stobj`, into an array element, into a box or out of one
+    /// ([`Inliner::copy_barriers`]); an `Interlocked` exchange of a reference. Counted in
+    /// mscorlib's AOT code (`benches/mono-inlining/barriers.sh`): `ValueTuple<T1, T2>`'s
+    /// constructor stores through `this` with two barriers, `DictionaryEntry`'s inlined
+    /// constructor into a temporary with two, a reference into a static field with none.
+    fn barrier_stores(&self, caller: MethodId, frame: &Frame, ins: &Instr, null: bool, depth: u32) -> f64 {
+        let p = self.p;
+        let mut stores = match ins {
+            Instr::StFld(_) if null => 0.0,
+            Instr::StFld(r) => {
+                let fr = &p.field_refs[*r];
+                let fd = &p.fields[fr.field];
+                if fd.is_static {
+                    0.0
+                } else {
+                    let owner = match &p.type_refs[fr.owner] {
+                        TypeSig::Inst { args, .. } => Frame { vars: args.iter().map(|&a| self.arg(frame, a)).collect(), mvars: Vec::new() },
+                        _ => frame.clone(),
+                    };
+                    self.copy_barriers(&owner, fd.ty)
+                }
+            }
+            // A static field holding a reference is a root the collector scans anyway; one holding
+            // a struct is copied into with the barriers (`TimeSpanFormat`'s class constructor).
+            Instr::StSfld(r) => {
+                let fr = &p.field_refs[*r];
+                let ty = p.fields[fr.field].ty;
+                if struct_bytes(p, ty) > 0.0 {
+                    self.copy_barriers(frame, ty)
+                } else {
+                    0.0
+                }
+            }
+            Instr::TypeOp(SimpleOp::StInd, x) => self.copy_barriers(frame, *x),
+            // An array element of a reference type is stored by a helper that checks its type.
+            Instr::TypeOp(SimpleOp::StElem, x) if struct_bytes(p, *x) > 0.0 => self.copy_barriers(frame, *x),
+            // `Interlocked.Exchange` and `CompareExchange` of a reference, compiled inline.
+            Instr::Call(r) if interlocked_reference(p, p.method_refs[*r].method) => 1.0,
+            // Boxing or unboxing a struct copies it (a type parameter of shared code boxes as
+            // itself).
+            Instr::Box(x) | Instr::UnboxAny(x) if struct_bytes(p, *x) > 0.0 => self.copy_barriers(frame, *x),
+            _ => 0.0,
+        };
+        if depth > 0 {
+            if let Some((callee, _, inner)) = self.inlined_callee(caller, frame, ins) {
+                for b in self.p.methods[callee].body.iter() {
+                    for (i, ins) in b.instrs.iter().enumerate() {
+                        let null = i > 0 && matches!(b.instrs[i - 1], Instr::LdNull);
+                        stores += self.barrier_stores(callee, &inner, ins, null, depth - 1);
+                    }
+                }
+            }
+        }
+        stores
+    }
+
     /// Adds the opcode counts of the callee of `ins` when it is inlined into `caller`
     /// ([`Inliner::inlined_callee`]), and, `depth` levels down, of the callees inlined into it.
     fn add_inlined(&self, caller: MethodId, frame: &Frame, ins: &Instr, f: &mut [f64; N_FEATURES], inl: usize, depth: u32) {
@@ -558,6 +655,17 @@ fn intrinsic(p: &Program, m: MethodId) -> bool {
         ("System.Numerics", "Vector") => n == "get_IsHardwareAccelerated",
         _ => false,
     }
+}
+
+/// Whether `m` is `Interlocked.Exchange` or `CompareExchange` of a reference (`object` or a type
+/// parameter): Mono compiles it inline, with a write barrier.
+fn interlocked_reference(p: &Program, m: MethodId) -> bool {
+    let md = &p.methods[m];
+    let t = &p.types[md.declaring_type];
+    t.namespace == "System.Threading"
+        && t.name == "Interlocked"
+        && matches!(md.name.as_str(), "Exchange" | "CompareExchange")
+        && matches!(p.type_refs[md.ret], TypeSig::Prim(Prim::Object) | TypeSig::MVar(_))
 }
 
 /// The instructions of `body` that `dead` ([`Inliner::folded_away`]) does not mark.
@@ -884,10 +992,20 @@ pub fn features(p: &Program, m: MethodId, il: Option<&[Option<IlFeatures>]>) -> 
     let dead = inliner.folded_away(m, &frame, body);
     f[t + 34] = dead.iter().filter(|&&d| d).count() as f64;
     f[t + 47] = live_instrs(body, &dead).map(|ins| inliner.aggressive_il(m, &frame, ins, INLINE_DEPTH)).sum();
-    for ins in &body.instrs {
+    for (i, ins) in body.instrs.iter().enumerate() {
         let (fetches, inits) = inliner.context_fetches(m, &frame, ins, INLINE_DEPTH);
         f[t + 51] += fetches;
         f[t + 52] += inits;
+        let null = i > 0 && matches!(body.instrs[i - 1], Instr::LdNull);
+        f[t + 53] += inliner.barrier_stores(m, &frame, ins, null, INLINE_DEPTH);
+    }
+    // `stind.ref`, in the body and in those inlined into it, stores with a barrier.
+    let stind_ref = OP_GROUPS.iter().position(|g| *g == "stind_ref").expect("a group");
+    f[t + 53] += f[2 + stind_ref] + f[inl + stind_ref];
+    // A struct returned copies into the caller's buffer, a barrier for each reference in it.
+    // One of a word or less comes back in a register.
+    if body.instrs.iter().any(|i| matches!(i, Instr::Ret)) && struct_bytes(p, md.ret) > 8.0 {
+        f[t + 53] += inliner.copy_barriers(&frame, md.ret);
     }
     f[t + 25] = md.params.iter().map(|x| struct_bytes(p, x.ty)).sum::<f64>() + struct_bytes(p, md.ret);
     f[t + 26] = body.locals.iter().map(|&l| struct_bytes(p, l)).sum();

@@ -70,6 +70,15 @@ static class Shared {
     static int Alloc(int x) { return Make.Alloc(x); }
 }
 
+// Stores through a reference to a reference (`stind.ref`) take a write barrier each; of an int
+// none. `SetOut` is inlined into `CallsSetOut`, and its store with it.
+static class Barriers {
+    static void SetOut(out object o, object x) { o = x; }
+    static void SetInt(out int o, int x) { o = x; }
+    static void Both(out object a, out string b, object x) { a = x; b = null; }
+    static object CallsSetOut(object x) { object o; SetOut(out o, x); return o; }
+}
+
 static class Program {
     static int CallsLong(int x) { return Lib.Long(x); }
     static int CallsOuter(int x) { return Lib.Outer(x); }
