@@ -455,17 +455,38 @@ impl Inliner<'_> {
         Some((callee, cil, self.callee_frame(frame, *r)))
     }
 
+    /// Calls `visit` with `ins` (of a body of `caller` compiled in `frame`, after `prev`) and,
+    /// `depth` levels down, with each instruction of the bodies inlined for it
+    /// ([`Inliner::inlined_callee`]), each with the method, frame and previous instruction it
+    /// has there.
+    fn walk_inlined<F>(&self, caller: MethodId, frame: &Frame, prev: Option<&Instr>, ins: &Instr, depth: u32, visit: &mut F)
+    where
+        F: FnMut(MethodId, &Frame, Option<&Instr>, &Instr),
+    {
+        visit(caller, frame, prev, ins);
+        if depth == 0 {
+            return;
+        }
+        let Some((callee, _, inner)) = self.inlined_callee(caller, frame, ins) else { return };
+        if let Some(body) = self.p.methods[callee].body.as_ref() {
+            for (i, x) in body.instrs.iter().enumerate() {
+                self.walk_inlined(callee, &inner, i.checked_sub(1).map(|j| &body.instrs[j]), x, depth - 1, visit);
+            }
+        }
+    }
+
     /// The look-ups of the generic context that shared code makes for `ins` in a body of
-    /// `caller` compiled in `frame`, and, `depth` levels down, in the bodies inlined for it: one
-    /// for each call that needs a type or method known only at run time as an argument (a generic
-    /// method instantiated over the context, a static method or a struct's method of a class
-    /// instantiated over it: the callee's vtable; `newobj` of such a class; an interface call
-    /// over it), and for each static field, type check, `typeof`, box or array of such a type.
+    /// `caller` compiled in `frame` (the bodies inlined for it are walked by
+    /// [`Inliner::walk_inlined`]): one for each call that needs a type or method known only at
+    /// run time as an argument (a generic method instantiated over the context, a static method
+    /// or a struct's method of a class instantiated over it: the callee's vtable; `newobj` of such
+    /// a class; an interface call over it), and for each static field, type check, `typeof`, box
+    /// or array of such a type.
     /// Mono fetches each anew, inlined or not (`benches/mono-inlining/context.sh`): a struct
     /// method of `S<T>` calling a getter of its own class twice makes two fetches, a class's
     /// instance method none. Second: those calls and static fields that also initialise a class
     /// with a static constructor (from another class).
-    fn context_fetches(&self, caller: MethodId, frame: &Frame, ins: &Instr, depth: u32) -> (f64, f64) {
+    fn context_fetches(&self, caller: MethodId, frame: &Frame, ins: &Instr) -> (f64, f64) {
         let p = self.p;
         let (mut fetches, mut inits) = (0.0, 0.0);
         match ins {
@@ -500,15 +521,6 @@ impl Inliner<'_> {
                 fetches += f64::from(self.uses_context(frame, *x, 0));
             }
             _ => {}
-        }
-        if depth > 0 {
-            if let Some((callee, _, inner)) = self.inlined_callee(caller, frame, ins) {
-                for ins in self.p.methods[callee].body.iter().flat_map(|b| &b.instrs) {
-                    let (a, b) = self.context_fetches(callee, &inner, ins, depth - 1);
-                    fetches += a;
-                    inits += b;
-                }
-            }
         }
         (fetches, inits)
     }
@@ -550,17 +562,18 @@ impl Inliner<'_> {
 
     /// The stores that `ins` in a body compiled in `frame` makes with the garbage collector's
     /// write barrier (Mono marks a card after each: `shr; and 0x7fffff; add [got]; mov byte`, 23
-    /// bytes), and, `depth` levels down, in the bodies inlined for it: a `stfld` of a reference
-    /// into an instance field (a field of a type parameter of shared code holds one) unless `null`
-    /// (the instruction before is `ldnull`), and each reference in a struct copied into a field, a
-    /// static field, through `stobj`, into an array element, into a box or out of one
-    /// ([`Inliner::copy_barriers`]); an `Interlocked` exchange of a reference. Counted in
+    /// bytes; the bodies inlined for it are walked by [`Inliner::walk_inlined`]): a `stfld` of a
+    /// reference into an instance field (a field of a type parameter of shared code holds one)
+    /// unless it is `null` (`null`: the instruction before is `ldnull`), and each reference in a
+    /// struct copied into a field, a static field, through `stobj`, into an array element, into a
+    /// box or out of one ([`Inliner::copy_barriers`]); an `Interlocked` exchange of a reference.
+    /// (`stind.ref` is counted from the opcode groups, which tell it from other `stind`s.) Counted in
     /// mscorlib's AOT code (`benches/mono-inlining/barriers.sh`): `ValueTuple<T1, T2>`'s
     /// constructor stores through `this` with two barriers, `DictionaryEntry`'s inlined
     /// constructor into a temporary with two, a reference into a static field with none.
-    fn barrier_stores(&self, caller: MethodId, frame: &Frame, ins: &Instr, null: bool, depth: u32) -> f64 {
+    fn barrier_stores(&self, frame: &Frame, ins: &Instr, null: bool) -> f64 {
         let p = self.p;
-        let mut stores = match ins {
+        match ins {
             Instr::StFld(_) if null => 0.0,
             Instr::StFld(r) => {
                 let fr = &p.field_refs[*r];
@@ -595,18 +608,7 @@ impl Inliner<'_> {
             // itself).
             Instr::Box(x) | Instr::UnboxAny(x) if struct_bytes(p, *x) > 0.0 => self.copy_barriers(frame, *x),
             _ => 0.0,
-        };
-        if depth > 0 {
-            if let Some((callee, _, inner)) = self.inlined_callee(caller, frame, ins) {
-                for b in self.p.methods[callee].body.iter() {
-                    for (i, ins) in b.instrs.iter().enumerate() {
-                        let null = i > 0 && matches!(b.instrs[i - 1], Instr::LdNull);
-                        stores += self.barrier_stores(callee, &inner, ins, null, depth - 1);
-                    }
-                }
-            }
         }
-        stores
     }
 
     /// Adds the opcode counts of the callee of `ins` when it is inlined into `caller`
@@ -992,12 +994,16 @@ pub fn features(p: &Program, m: MethodId, il: Option<&[Option<IlFeatures>]>) -> 
     let dead = inliner.folded_away(m, &frame, body);
     f[t + 34] = dead.iter().filter(|&&d| d).count() as f64;
     f[t + 47] = live_instrs(body, &dead).map(|ins| inliner.aggressive_il(m, &frame, ins, INLINE_DEPTH)).sum();
+    // What each instruction costs in shared code's context look-ups and in write barriers,
+    // counted with the bodies inlined for it in one walk.
     for (i, ins) in body.instrs.iter().enumerate() {
-        let (fetches, inits) = inliner.context_fetches(m, &frame, ins, INLINE_DEPTH);
-        f[t + 51] += fetches;
-        f[t + 52] += inits;
-        let null = i > 0 && matches!(body.instrs[i - 1], Instr::LdNull);
-        f[t + 53] += inliner.barrier_stores(m, &frame, ins, null, INLINE_DEPTH);
+        let prev = i.checked_sub(1).map(|j| &body.instrs[j]);
+        inliner.walk_inlined(m, &frame, prev, ins, INLINE_DEPTH, &mut |caller, frame, prev, ins| {
+            let (fetches, inits) = inliner.context_fetches(caller, frame, ins);
+            f[t + 51] += fetches;
+            f[t + 52] += inits;
+            f[t + 53] += inliner.barrier_stores(frame, ins, matches!(prev, Some(Instr::LdNull)));
+        });
     }
     // `stind.ref`, in the body and in those inlined into it, stores with a barrier.
     let stind_ref = OP_GROUPS.iter().position(|g| *g == "stind_ref").expect("a group");
