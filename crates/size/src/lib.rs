@@ -1348,14 +1348,19 @@ pub fn fit_form(samples: &[Sample], name: &str, source: &str, form: Form) -> Pro
             .iter()
             .map(|s| (s.native - known_bytes(&known, &s.features)).max(1.0).ln() - tree_base(&weights, per_il, &s.features).ln())
             .collect();
-        let forest = gbdt::Forest::average(
-            (0..FORESTS)
+        // The forests differ only in their seeds: each is fitted on a core of its own, and the
+        // result is the same as one after the other.
+        let forests = std::thread::scope(|scope| {
+            let fits: Vec<_> = (0..FORESTS)
                 .map(|i| {
+                    let (x, y) = (&x, &y);
                     let seed = gbdt::Params::default().seed.wrapping_add(i * 0x1234_5678_9abc);
-                    gbdt::Forest::fit(&x, &y, gbdt::Params { seed, ..gbdt::Params::default() })
+                    scope.spawn(move || gbdt::Forest::fit(x, y, gbdt::Params { seed, ..gbdt::Params::default() }))
                 })
-                .collect(),
-        );
+                .collect();
+            fits.into_iter().map(|fit| fit.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+        });
+        let forest = gbdt::Forest::average(forests);
         let mut profile = Profile {
             name: name.to_string(),
             source: source.to_string(),
