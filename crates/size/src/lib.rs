@@ -233,11 +233,18 @@ impl Inliner<'_> {
     /// The frame the callee of `r`, called from a body compiled in `frame`, is inlined with.
     fn callee_frame(&self, frame: &Frame, r: MethodRefId) -> Frame {
         let mr = &self.p.method_refs[r];
-        let vars = match &self.p.type_refs[mr.owner] {
+        Frame { mvars: mr.generic_args.iter().map(|&a| self.arg(frame, a)).collect(), ..self.type_frame(frame, mr.owner) }
+    }
+
+    /// The frame the members of type `sig`, written in a body compiled in `frame`, see: its type
+    /// arguments placed in `frame` when it is an instantiation, else `frame`'s own (no method
+    /// arguments).
+    fn type_frame(&self, frame: &Frame, sig: TypeRefId) -> Frame {
+        let vars = match &self.p.type_refs[sig] {
             TypeSig::Inst { args, .. } => args.iter().map(|&a| self.arg(frame, a)).collect(),
             _ => frame.vars.clone(),
         };
-        Frame { vars, mvars: mr.generic_args.iter().map(|&a| self.arg(frame, a)).collect() }
+        Frame { vars, mvars: Vec::new() }
     }
 
     /// Whether the AOT compiler inlines a direct call `r` from `caller`, compiled in `frame`: a
@@ -536,10 +543,7 @@ impl Inliner<'_> {
                 if depth >= 4 {
                     return 0.0;
                 }
-                let inner = match &p.type_refs[sig] {
-                    TypeSig::Inst { args, .. } => Frame { vars: args.iter().map(|&a| self.arg(frame, a)).collect(), mvars: Vec::new() },
-                    _ => Frame::default(),
-                };
+                let inner = self.type_frame(frame, sig);
                 let fields = p.types[d].fields.iter().map(|&x| &p.fields[x]).filter(|x| !x.is_static);
                 fields.map(|x| self.ref_slots(&inner, x.ty, depth + 1)).sum()
             }
@@ -557,6 +561,15 @@ impl Inliner<'_> {
             0.0
         } else {
             self.ref_slots(frame, sig, 0)
+        }
+    }
+
+    /// [`Inliner::copy_barriers`] of `sig` when it is a struct, else none.
+    fn struct_copy_barriers(&self, frame: &Frame, sig: TypeRefId) -> f64 {
+        if struct_bytes(self.p, sig) > 0.0 {
+            self.copy_barriers(frame, sig)
+        } else {
+            0.0
         }
     }
 
@@ -581,32 +594,20 @@ impl Inliner<'_> {
                 if fd.is_static {
                     0.0
                 } else {
-                    let owner = match &p.type_refs[fr.owner] {
-                        TypeSig::Inst { args, .. } => Frame { vars: args.iter().map(|&a| self.arg(frame, a)).collect(), mvars: Vec::new() },
-                        _ => frame.clone(),
-                    };
-                    self.copy_barriers(&owner, fd.ty)
+                    self.copy_barriers(&self.type_frame(frame, fr.owner), fd.ty)
                 }
             }
             // A static field holding a reference is a root the collector scans anyway; one holding
             // a struct is copied into with the barriers (`TimeSpanFormat`'s class constructor).
-            Instr::StSfld(r) => {
-                let fr = &p.field_refs[*r];
-                let ty = p.fields[fr.field].ty;
-                if struct_bytes(p, ty) > 0.0 {
-                    self.copy_barriers(frame, ty)
-                } else {
-                    0.0
-                }
-            }
+            Instr::StSfld(r) => self.struct_copy_barriers(frame, p.fields[p.field_refs[*r].field].ty),
             Instr::TypeOp(SimpleOp::StInd, x) => self.copy_barriers(frame, *x),
             // An array element of a reference type is stored by a helper that checks its type.
-            Instr::TypeOp(SimpleOp::StElem, x) if struct_bytes(p, *x) > 0.0 => self.copy_barriers(frame, *x),
+            Instr::TypeOp(SimpleOp::StElem, x) => self.struct_copy_barriers(frame, *x),
             // `Interlocked.Exchange` and `CompareExchange` of a reference, compiled inline.
             Instr::Call(r) if interlocked_reference(p, p.method_refs[*r].method) => 1.0,
             // Boxing or unboxing a struct copies it (a type parameter of shared code boxes as
             // itself).
-            Instr::Box(x) | Instr::UnboxAny(x) if struct_bytes(p, *x) > 0.0 => self.copy_barriers(frame, *x),
+            Instr::Box(x) | Instr::UnboxAny(x) => self.struct_copy_barriers(frame, *x),
             _ => 0.0,
         }
     }
